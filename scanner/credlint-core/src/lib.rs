@@ -1,0 +1,20 @@
+//! The model every part of credlint shares.
+//!
+//! Sources (files, git blobs, cluster objects) produce *units*; detectors
+//! (leak rules, policy checks) turn units into [`Finding`]s; filters and
+//! reporters consume findings. This crate holds only those shared types and
+//! the small, pure helpers that go with them: line/column mapping
+//! ([`LineIndex`]), secret masking ([`SecretValue`]) and stable fingerprints
+//! ([`fingerprint`]). It has no I/O and never prints.
+
+mod finding;
+mod lines;
+mod secret;
+mod severity;
+
+pub use finding::{
+    fingerprint, CommitInfo, Finding, FindingKind, Location, ObjectRef, Span, Suppression,
+};
+pub use lines::LineIndex;
+pub use secret::SecretValue;
+pub use severity::{Severity, SeverityParseError};

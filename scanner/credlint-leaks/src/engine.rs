@@ -1,0 +1,406 @@
+//! The hot path: keyword prefilter, windows, regexes, post-filters.
+//!
+//! One Aho-Corasick automaton holds every rule's keywords (ASCII
+//! case-insensitive). A unit is scanned once by it; each keyword hit opens a
+//! window around itself for the rules that own the keyword; windows of the
+//! same rule that overlap are merged; only then does a rule's regex run, and
+//! only inside its windows. A rule whose keywords never hit costs nothing,
+//! not even the compilation of its regex.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+use crate::rule::{embedded_files, parse_rule_file, Rule, RuleError, Trust};
+use crate::validate::{placeholder, shannon_entropy, FilterReason};
+
+/// A compiled set of rules.
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    ac: AhoCorasick,
+    /// For each keyword pattern of `ac`, the rules that own it.
+    keyword_rules: Vec<Vec<u32>>,
+    by_id: HashMap<String, usize>,
+}
+
+/// One match of a rule, accepted or dropped by a filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// Index of the rule in the [`RuleSet`].
+    pub rule: usize,
+    /// Byte range of the secret capture.
+    pub secret: Range<usize>,
+    /// Byte range of the whole match.
+    pub whole: Range<usize>,
+    /// `Ok` when reported; the reason when a filter dropped it.
+    pub verdict: Result<(), FilterReason>,
+}
+
+/// Reusable per-thread buffers, so a scan allocates nothing on a clean unit.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    windows: Vec<(u32, usize, usize)>,
+}
+
+/// Builder for a [`RuleSet`]: embedded rules, extra rule files, disabled ids.
+#[derive(Debug, Default)]
+pub struct RuleSetBuilder {
+    files: Vec<(String, String, Trust)>,
+    disabled: Vec<String>,
+    only: Option<Vec<String>>,
+}
+
+impl RuleSetBuilder {
+    /// Start with the rules embedded in the binary.
+    pub fn with_embedded(mut self) -> Self {
+        for (name, text) in embedded_files() {
+            self.files
+                .push((name.to_string(), text.to_string(), Trust::Embedded));
+        }
+        self
+    }
+
+    /// Add a user rule file (fully checked at build time).
+    pub fn add_file(mut self, name: impl Into<String>, text: impl Into<String>) -> Self {
+        self.files.push((name.into(), text.into(), Trust::User));
+        self
+    }
+
+    /// Disable rules by id.
+    pub fn disable(mut self, ids: impl IntoIterator<Item = String>) -> Self {
+        self.disabled.extend(ids);
+        self
+    }
+
+    /// Keep only these rule ids.
+    pub fn only(mut self, ids: impl IntoIterator<Item = String>) -> Self {
+        self.only = Some(ids.into_iter().collect());
+        self
+    }
+
+    /// Parse, check and compile the keyword automaton.
+    pub fn build(self) -> Result<RuleSet, RuleError> {
+        let mut rules = Vec::new();
+        let mut by_id: HashMap<String, usize> = HashMap::new();
+        for (name, text, trust) in &self.files {
+            for rule in parse_rule_file(name, text, *trust)? {
+                if by_id.contains_key(&rule.spec.id) {
+                    return Err(RuleError {
+                        file: name.clone(),
+                        message: format!("duplicate rule id `{}`", rule.spec.id),
+                        span: None,
+                    });
+                }
+                by_id.insert(rule.spec.id.clone(), usize::MAX);
+                rules.push(rule);
+            }
+        }
+        for id in self.disabled.iter().chain(self.only.iter().flatten()) {
+            if !by_id.contains_key(id) {
+                return Err(RuleError {
+                    file: "config".into(),
+                    message: format!("unknown rule id `{id}`"),
+                    span: None,
+                });
+            }
+        }
+        rules.retain(|r| {
+            !self.disabled.contains(&r.spec.id)
+                && self.only.as_ref().is_none_or(|o| o.contains(&r.spec.id))
+        });
+        RuleSet::from_rules(rules)
+    }
+}
+
+impl RuleSet {
+    /// A builder.
+    pub fn builder() -> RuleSetBuilder {
+        RuleSetBuilder::default()
+    }
+
+    /// The embedded rules, unchanged.
+    pub fn embedded() -> Result<RuleSet, RuleError> {
+        RuleSet::builder().with_embedded().build()
+    }
+
+    fn from_rules(rules: Vec<Rule>) -> Result<RuleSet, RuleError> {
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for (ri, rule) in rules.iter().enumerate() {
+            for kw in &rule.spec.keywords {
+                let k = kw.to_ascii_lowercase();
+                let slot = *index.entry(k.clone()).or_insert_with(|| {
+                    keywords.push(k);
+                    keyword_rules.push(Vec::new());
+                    keywords.len() - 1
+                });
+                if !keyword_rules[slot].contains(&(ri as u32)) {
+                    keyword_rules[slot].push(ri as u32);
+                }
+            }
+        }
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&keywords)
+            .or_else(|_| {
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&keywords)
+            })
+            .map_err(|e| RuleError {
+                file: "rules".into(),
+                message: format!("keyword automaton: {e}"),
+                span: None,
+            })?;
+        let by_id = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.spec.id.clone(), i))
+            .collect();
+        Ok(RuleSet {
+            rules,
+            ac,
+            keyword_rules,
+            by_id,
+        })
+    }
+
+    /// All rules, in load order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// A rule by id.
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.by_id.get(id).map(|&i| &self.rules[i])
+    }
+
+    /// Scan `hay`; returns accepted and dropped candidates, ordered by position.
+    pub fn scan(&self, hay: &[u8], scratch: &mut Scratch) -> Vec<Candidate> {
+        scratch.windows.clear();
+        for m in self.ac.find_overlapping_iter(hay) {
+            for &ri in &self.keyword_rules[m.pattern().as_usize()] {
+                let (before, after) = self.rules[ri as usize].window;
+                let start = line_start(hay, m.start().saturating_sub(before));
+                let end = line_end(hay, (m.end() + after).min(hay.len()));
+                scratch.windows.push((ri, start, end));
+            }
+        }
+        if scratch.windows.is_empty() {
+            return Vec::new();
+        }
+        scratch.windows.sort_unstable();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < scratch.windows.len() {
+            let (ri, start, mut end) = scratch.windows[i];
+            i += 1;
+            while i < scratch.windows.len()
+                && scratch.windows[i].0 == ri
+                && scratch.windows[i].1 <= end
+            {
+                end = end.max(scratch.windows[i].2);
+                i += 1;
+            }
+            self.run_rule(ri as usize, hay, start, end, &mut out);
+        }
+        out.sort_by(|a, b| {
+            (a.secret.start, a.secret.end, a.rule).cmp(&(b.secret.start, b.secret.end, b.rule))
+        });
+        self.drop_duplicates(&mut out);
+        out
+    }
+
+    fn run_rule(&self, ri: usize, hay: &[u8], start: usize, end: usize, out: &mut Vec<Candidate>) {
+        let rule = &self.rules[ri];
+        let window = &hay[start..end];
+        let re = rule.regex();
+        let secret_idx = re
+            .capture_names()
+            .position(|n| n == Some("secret"))
+            .expect("checked at load");
+        let key_idx = re.capture_names().position(|n| n == Some("key"));
+        let mut locs = re.capture_locations();
+        let mut at = 0;
+        while at <= window.len() {
+            let Some(whole) = re.captures_read_at(&mut locs, window, at) else {
+                break;
+            };
+            at = if whole.end() > whole.start() {
+                whole.end()
+            } else {
+                whole.end() + 1
+            };
+            let Some((ss, se)) = locs.get(secret_idx) else {
+                continue;
+            };
+            if ss == se {
+                continue;
+            }
+            let secret = &window[ss..se];
+            let key = key_idx.and_then(|k| locs.get(k)).map(|(a, b)| &window[a..b]);
+            out.push(Candidate {
+                rule: ri,
+                secret: start + ss..start + se,
+                whole: start + whole.start()..start + whole.end(),
+                verdict: self.filter(rule, secret, key),
+            });
+        }
+    }
+
+    fn filter(&self, rule: &Rule, secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason> {
+        if let Some(min) = rule.spec.min_entropy {
+            let e = shannon_entropy(secret);
+            if e < min {
+                return Err(FilterReason::Entropy {
+                    found: format!("{e:.2}"),
+                    min: format!("{min:.2}"),
+                });
+            }
+        }
+        if !rule.spec.no_placeholder_check {
+            if let Some(why) = placeholder(secret) {
+                return Err(FilterReason::Placeholder(why));
+            }
+        }
+        if let Some(v) = rule.validator {
+            v.check(secret, key)?;
+        }
+        if rule.allow.iter().any(|a| a.is_match(secret)) {
+            return Err(FilterReason::RuleAllow);
+        }
+        Ok(())
+    }
+
+    /// Where two accepted candidates of different rules overlap on the
+    /// secret, keep the specific one (then the more severe, then the first
+    /// loaded) and mark the other a duplicate.
+    fn drop_duplicates(&self, out: &mut [Candidate]) {
+        let rank = |c: &Candidate| {
+            let r = &self.rules[c.rule];
+            (!r.spec.generic, r.spec.severity, std::cmp::Reverse(c.rule))
+        };
+        for i in 0..out.len() {
+            if out[i].verdict.is_err() {
+                continue;
+            }
+            for j in i + 1..out.len() {
+                if out[j].secret.start >= out[i].secret.end {
+                    break;
+                }
+                if out[j].verdict.is_err() || out[j].rule == out[i].rule {
+                    continue;
+                }
+                let (winner, loser) = if rank(&out[i]) >= rank(&out[j]) {
+                    (i, j)
+                } else {
+                    (j, i)
+                };
+                let by = self.rules[out[winner].rule].spec.id.clone();
+                out[loser].verdict = Err(FilterReason::Duplicate(by));
+                if loser == i {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+const LINE_SLACK: usize = 256;
+
+fn line_start(hay: &[u8], at: usize) -> usize {
+    let lo = at.saturating_sub(LINE_SLACK);
+    match memchr::memrchr(b'\n', &hay[lo..at]) {
+        Some(i) => lo + i + 1,
+        None if lo == 0 => 0,
+        None => at,
+    }
+}
+
+fn line_end(hay: &[u8], at: usize) -> usize {
+    let hi = (at + LINE_SLACK).min(hay.len());
+    match memchr::memchr(b'\n', &hay[at..hi]) {
+        Some(i) => at + i,
+        None if hi == hay.len() => hi,
+        None => at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: &str = r#"
+[[rules]]
+id = "demo-token"
+name = "Demo token"
+description = "d"
+severity = "high"
+keywords = ["dmo_"]
+pattern = '''\b(?P<secret>dmo_[A-Za-z0-9]{20})\b'''
+min_entropy = 3.0
+examples = ["x"]
+negative_examples = ["y"]
+
+[[rules]]
+id = "demo-generic"
+name = "Generic"
+description = "d"
+severity = "medium"
+generic = true
+keywords = ["token"]
+pattern = '''(?i)token\s*=\s*"(?P<secret>[^"]{8,})"'''
+examples = ["x"]
+negative_examples = ["y"]
+"#;
+
+    fn set() -> RuleSet {
+        RuleSet::builder().add_file("t.toml", RULES).build().unwrap()
+    }
+
+    #[test]
+    fn finds_only_in_windows_and_dedupes() {
+        let rs = set();
+        let text = b"a = 1\ntoken = \"dmo_Ab3dEf5hIj7lMn9pQr1t\"\n";
+        let c = rs.scan(text, &mut Scratch::default());
+        let ok: Vec<_> = c.iter().filter(|c| c.verdict.is_ok()).collect();
+        assert_eq!(ok.len(), 1);
+        assert_eq!(rs.rules()[ok[0].rule].spec.id, "demo-token");
+        assert_eq!(&text[ok[0].secret.clone()], b"dmo_Ab3dEf5hIj7lMn9pQr1t");
+        assert!(c
+            .iter()
+            .any(|c| matches!(&c.verdict, Err(FilterReason::Duplicate(by)) if by == "demo-token")));
+    }
+
+    #[test]
+    fn entropy_filter_says_why() {
+        let rs = set();
+        let c = rs.scan(b"dmo_aaaaaaaaaaaaaaaaaaaa", &mut Scratch::default());
+        assert_eq!(c.len(), 1);
+        assert!(matches!(c[0].verdict, Err(FilterReason::Entropy { .. })));
+    }
+
+    #[test]
+    fn no_keyword_no_work() {
+        let rs = set();
+        assert!(rs.scan(b"nothing here", &mut Scratch::default()).is_empty());
+        assert!(rs.rules().iter().all(|r| r.spec.id.starts_with("demo")));
+    }
+
+    #[test]
+    fn user_rule_errors_point_at_the_rule() {
+        let bad = "[[rules]]\nid = \"x\"\nname = \"n\"\ndescription = \"d\"\nseverity = \"high\"\nkeywords = []\npattern = '(?P<secret>a)'\nexamples = []\nnegative_examples = []\n";
+        let e = RuleSet::builder().add_file("u.toml", bad).build().unwrap_err();
+        assert!(e.message.contains("keyword"), "{e}");
+        assert!(e.span.is_some());
+        let huge = "[[rules]]\nid = \"x\"\nname = \"n\"\ndescription = \"d\"\nseverity = \"high\"\nkeywords = [\"ab\"]\npattern = '(?P<secret>(a{100}){100}{100})'\nexamples = []\nnegative_examples = []\n";
+        let e = RuleSet::builder().add_file("u.toml", huge).build().unwrap_err();
+        assert!(e.message.contains("rejected") || e.message.contains("invalid"), "{e}");
+    }
+}

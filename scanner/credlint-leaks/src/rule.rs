@@ -1,0 +1,229 @@
+//! Leak rules as data: the file format and its loader.
+//!
+//! A rule file is TOML with one `[[rules]]` table per rule (see
+//! `rules/README.md` for the field reference). Loading checks every field a
+//! scan relies on (unique ids, at least one keyword, a `secret` capture, a
+//! known validator, examples present) and reports errors with the byte span
+//! of the offending rule, so the binary can point at the line.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use credlint_core::Severity;
+use regex::bytes::Regex;
+use serde::Deserialize;
+
+use crate::validate::Validator;
+
+/// One rule as written in a rule file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Stable kebab-case id, unique across all rules.
+    pub id: String,
+    /// Human name, e.g. "GitHub personal access token (classic)".
+    pub name: String,
+    /// What the credential is and what it grants.
+    pub description: String,
+    /// Severity of a hit.
+    pub severity: Severity,
+    /// Free tags (`cloud`, `source-hosting`, `generic`, ...).
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Vendor documentation of the format.
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// Literals (ASCII case-insensitive) of which one must occur near a match.
+    pub keywords: Vec<String>,
+    /// Regex with a named capture `secret`.
+    pub pattern: String,
+    /// Minimum Shannon entropy (bits per byte) of the secret.
+    #[serde(default)]
+    pub min_entropy: Option<f64>,
+    /// Format validator by name.
+    #[serde(default)]
+    pub validator: Option<String>,
+    /// Bytes before/after a keyword hit that the regex may see (default 256, 512).
+    #[serde(default)]
+    pub window: Option<[usize; 2]>,
+    /// Generic rules yield to a specific rule that matched the same secret.
+    #[serde(default)]
+    pub generic: bool,
+    /// Skip the shared placeholder filter (for formats where it misfires).
+    #[serde(default)]
+    pub no_placeholder_check: bool,
+    /// Regexes over the secret: a match drops the candidate.
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// How to fix it: rotate where, how to store instead.
+    #[serde(default)]
+    pub remediation: Option<String>,
+    /// Text that must produce a finding of this rule.
+    pub examples: Vec<String>,
+    /// Text that must produce no finding of this rule.
+    pub negative_examples: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(default)]
+    rules: Vec<toml::Spanned<RuleSpec>>,
+}
+
+/// A problem in a rule file, with the byte span it concerns.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct RuleError {
+    /// File name the rule came from.
+    pub file: String,
+    /// What is wrong.
+    pub message: String,
+    /// Byte span in the file, when known.
+    pub span: Option<Range<usize>>,
+}
+
+/// A loaded rule, ready for the engine.
+#[derive(Debug)]
+pub struct Rule {
+    /// The rule as written.
+    pub spec: RuleSpec,
+    /// Parsed validator.
+    pub validator: Option<Validator>,
+    /// Compiled allow regexes.
+    pub allow: Vec<Regex>,
+    /// Window before and after a keyword hit.
+    pub window: (usize, usize),
+    /// File the rule came from.
+    pub file: String,
+    regex: OnceLock<Regex>,
+}
+
+const DEFAULT_WINDOW: (usize, usize) = (256, 512);
+/// Limit on compiled regex size: a rule that needs more is refused, not run.
+const REGEX_SIZE_LIMIT: usize = 8 << 20;
+
+impl Rule {
+    /// The compiled pattern (compiled on first use; patterns were validated at load).
+    pub fn regex(&self) -> &Regex {
+        self.regex
+            .get_or_init(|| compile(&self.spec.pattern).expect("pattern validated at load"))
+    }
+
+    /// Compile now, reporting a failure instead of panicking later.
+    pub fn compile_now(&self) -> Result<(), String> {
+        if self.regex.get().is_some() {
+            return Ok(());
+        }
+        let re = compile(&self.spec.pattern)?;
+        let _ = self.regex.set(re);
+        Ok(())
+    }
+}
+
+fn compile(pattern: &str) -> Result<Regex, String> {
+    regex::bytes::RegexBuilder::new(pattern)
+        .unicode(false)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(4 << 20)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// How much to check a rule file at load: embedded rules were checked by the
+/// test suite and are trusted; user rules get the full check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// Shipped with credlint: parse only what a scan needs.
+    Embedded,
+    /// From a user's config: compile the pattern now to report errors early.
+    User,
+}
+
+/// Parse one rule file.
+pub fn parse_rule_file(file: &str, text: &str, trust: Trust) -> Result<Vec<Rule>, RuleError> {
+    let parsed: RuleFile = toml::from_str(text).map_err(|e| RuleError {
+        file: file.to_string(),
+        message: e.message().to_string(),
+        span: e.span(),
+    })?;
+    parsed
+        .rules
+        .into_iter()
+        .map(|spanned| {
+            let span = spanned.span();
+            let spec = spanned.into_inner();
+            build_rule(file, spec, trust).map_err(|message| RuleError {
+                file: file.to_string(),
+                message,
+                span: Some(span),
+            })
+        })
+        .collect()
+}
+
+fn build_rule(file: &str, spec: RuleSpec, trust: Trust) -> Result<Rule, String> {
+    let id = &spec.id;
+    if id.is_empty()
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(format!("rule id `{id}` must be kebab-case (a-z, 0-9, -)"));
+    }
+    if spec.keywords.is_empty() || spec.keywords.iter().any(|k| k.len() < 2) {
+        return Err(format!(
+            "rule `{id}` needs at least one keyword of two or more bytes: keywords decide where its pattern runs"
+        ));
+    }
+    if !spec.pattern.contains("(?P<secret>") && !spec.pattern.contains("(?<secret>") {
+        return Err(format!("rule `{id}`: pattern has no named capture `secret`"));
+    }
+    if trust == Trust::User || cfg!(debug_assertions) {
+        regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(&spec.pattern)
+            .map_err(|e| format!("rule `{id}`: invalid pattern: {e}"))?;
+    }
+    let validator = spec
+        .validator
+        .as_deref()
+        .map(|v| v.parse::<Validator>().map_err(|e| format!("rule `{id}`: {e}")))
+        .transpose()?;
+    if let Some(e) = spec.min_entropy {
+        if !(0.0..=8.0).contains(&e) {
+            return Err(format!("rule `{id}`: min_entropy must be between 0 and 8"));
+        }
+    }
+    let allow = spec
+        .allow
+        .iter()
+        .map(|a| compile(a).map_err(|e| format!("rule `{id}`: invalid allow pattern: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let window = spec
+        .window
+        .map(|[b, a]| (b.min(64 * 1024), a.min(64 * 1024)))
+        .unwrap_or(DEFAULT_WINDOW);
+    let rule = Rule {
+        spec,
+        validator,
+        allow,
+        window,
+        file: file.to_string(),
+        regex: OnceLock::new(),
+    };
+    if trust == Trust::User {
+        rule.compile_now()
+            .map_err(|e| format!("rule `{}`: pattern rejected: {e}", rule.spec.id))?;
+    }
+    Ok(rule)
+}
+
+include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+
+/// The rule files compiled into the binary from `rules/`.
+pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
+    EMBEDDED
+}

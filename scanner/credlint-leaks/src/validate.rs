@@ -1,0 +1,507 @@
+//! Format validators and the shared post-filters (entropy, placeholders).
+//!
+//! A validator answers "is this candidate really of the rule's format?" from
+//! the candidate alone (checksums, decodable structure). A candidate that
+//! fails is dropped with a [`FilterReason`] that `--show-filtered` prints.
+
+use std::fmt;
+use std::str::FromStr;
+
+use base64::Engine as _;
+
+/// Why a candidate was dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilterReason {
+    /// Shannon entropy below the rule's minimum.
+    Entropy {
+        /// Entropy of the candidate, in bits per byte, rounded to 2 places.
+        found: String,
+        /// The rule's minimum.
+        min: String,
+    },
+    /// The format's checksum does not match.
+    Checksum,
+    /// The candidate does not have the format's structure.
+    Format(&'static str),
+    /// A placeholder, an example value or a reference, not a value.
+    Placeholder(&'static str),
+    /// A rule `allow` pattern matched.
+    RuleAllow,
+    /// A `credlint:allow` comment.
+    AllowComment,
+    /// The config's allowlist.
+    ConfigAllow,
+    /// A more specific rule reported the same secret.
+    Duplicate(String),
+}
+
+impl fmt::Display for FilterReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FilterReason::Entropy { found, min } => write!(f, "entropy {found} < {min}"),
+            FilterReason::Checksum => f.write_str("checksum mismatch"),
+            FilterReason::Format(why) => write!(f, "format: {why}"),
+            FilterReason::Placeholder(why) => write!(f, "placeholder: {why}"),
+            FilterReason::RuleAllow => f.write_str("rule allow pattern"),
+            FilterReason::AllowComment => f.write_str("allow comment"),
+            FilterReason::ConfigAllow => f.write_str("config allowlist"),
+            FilterReason::Duplicate(by) => write!(f, "same secret reported by `{by}`"),
+        }
+    }
+}
+
+/// Named format validators a rule file may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validator {
+    /// GitHub `gh?_` tokens and npm `npm_` tokens: the last 6 characters are
+    /// the base62 CRC32 of the 30 before them.
+    Crc32Base62,
+    /// A JSON Web Token: base64url header that decodes to JSON with `alg`.
+    Jwt,
+    /// Base64 of `user:password` with a non-empty, non-placeholder password.
+    Base64UserPass,
+    /// Base64 of a PEM private key (kubeconfig `client-key-data`).
+    Base64PrivateKey,
+    /// A generic assignment whose value looks like a real secret, not a
+    /// name, a reference, a path or a placeholder.
+    GenericSecret,
+    /// At least two of lowercase, uppercase, digits: random, not a word.
+    MixedChars,
+    /// A password inside a URL (`scheme://user:pass@host`) that is not a
+    /// template or a placeholder.
+    UrlPassword,
+}
+
+impl FromStr for Validator {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "crc32-base62" => Validator::Crc32Base62,
+            "jwt" => Validator::Jwt,
+            "base64-user-pass" => Validator::Base64UserPass,
+            "base64-private-key" => Validator::Base64PrivateKey,
+            "generic-secret" => Validator::GenericSecret,
+            "mixed-chars" => Validator::MixedChars,
+            "url-password" => Validator::UrlPassword,
+            other => {
+                return Err(format!(
+                    "unknown validator `{other}` (known: crc32-base62, jwt, base64-user-pass, base64-private-key, generic-secret, mixed-chars, url-password)"
+                ))
+            }
+        })
+    }
+}
+
+impl Validator {
+    /// Check `secret`; `key` is the rule's `key` capture when it has one.
+    pub fn check(self, secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason> {
+        match self {
+            Validator::Crc32Base62 => crc32_base62(secret),
+            Validator::Jwt => jwt(secret),
+            Validator::Base64UserPass => base64_user_pass(secret),
+            Validator::Base64PrivateKey => {
+                let decoded = decode_b64(secret).ok_or(FilterReason::Format("not base64"))?;
+                if memchr::memmem::find(&decoded, b"PRIVATE KEY-----").is_some() {
+                    Ok(())
+                } else {
+                    Err(FilterReason::Format("does not decode to a private key"))
+                }
+            }
+            Validator::GenericSecret => generic_secret(secret, key),
+            Validator::MixedChars => {
+                if char_classes(secret) >= 2 {
+                    Ok(())
+                } else {
+                    Err(FilterReason::Format("one character class only"))
+                }
+            }
+            Validator::UrlPassword => {
+                if let Some(why) = placeholder(secret) {
+                    return Err(FilterReason::Placeholder(why));
+                }
+                if secret.len() < 3 {
+                    return Err(FilterReason::Format("password too short"));
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// Base62 of `n`, left-padded with `0` to `width`.
+pub fn base62(mut n: u32, width: usize) -> String {
+    let mut out = Vec::new();
+    while n > 0 {
+        out.push(BASE62[(n % 62) as usize]);
+        n /= 62;
+    }
+    while out.len() < width {
+        out.push(b'0');
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ascii")
+}
+
+/// The checksum GitHub and npm append to the 30 random characters of a token.
+pub fn crc32_checksum(random: &[u8]) -> String {
+    base62(crc32fast::hash(random), 6)
+}
+
+fn crc32_base62(secret: &[u8]) -> Result<(), FilterReason> {
+    let body = match secret.iter().rposition(|&b| b == b'_') {
+        Some(i) => &secret[i + 1..],
+        None => secret,
+    };
+    if body.len() != 36 {
+        return Err(FilterReason::Format("not 30 characters and a 6-character checksum"));
+    }
+    let (random, check) = body.split_at(30);
+    if crc32_checksum(random).as_bytes() == check {
+        Ok(())
+    } else {
+        Err(FilterReason::Checksum)
+    }
+}
+
+fn decode_b64(s: &[u8]) -> Option<Vec<u8>> {
+    let trimmed: Vec<u8> = s
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    let no_pad: Vec<u8> = trimmed.iter().copied().filter(|&b| b != b'=').collect();
+    let e = &base64::engine::general_purpose::STANDARD_NO_PAD;
+    let u = &base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    e.decode(&no_pad).ok().or_else(|| u.decode(&no_pad).ok())
+}
+
+/// Decode standard or URL-safe base64, padded or not, ignoring whitespace.
+pub fn decode_base64(s: &[u8]) -> Option<Vec<u8>> {
+    decode_b64(s)
+}
+
+fn jwt(secret: &[u8]) -> Result<(), FilterReason> {
+    let mut parts = secret.split(|&b| b == b'.');
+    let header = parts.next().unwrap_or_default();
+    let payload = parts.next().ok_or(FilterReason::Format("no payload"))?;
+    let decoded = decode_b64(header).ok_or(FilterReason::Format("header is not base64url"))?;
+    let v: serde_json::Value =
+        serde_json::from_slice(&decoded).map_err(|_| FilterReason::Format("header is not JSON"))?;
+    if v.get("alg").is_none() {
+        return Err(FilterReason::Format("header has no alg"));
+    }
+    if v.get("alg").and_then(|a| a.as_str()) == Some("none") {
+        return Err(FilterReason::Format("unsigned token (alg none)"));
+    }
+    let p = decode_b64(payload).ok_or(FilterReason::Format("payload is not base64url"))?;
+    serde_json::from_slice::<serde_json::Value>(&p)
+        .map_err(|_| FilterReason::Format("payload is not JSON"))?;
+    Ok(())
+}
+
+fn base64_user_pass(secret: &[u8]) -> Result<(), FilterReason> {
+    let decoded = decode_b64(secret).ok_or(FilterReason::Format("not base64"))?;
+    let colon = memchr::memchr(b':', &decoded)
+        .ok_or(FilterReason::Format("does not decode to user:password"))?;
+    let pass = &decoded[colon + 1..];
+    if pass.is_empty() || pass.iter().any(|b| b.is_ascii_control()) {
+        return Err(FilterReason::Format("does not decode to user:password"));
+    }
+    if let Some(why) = placeholder(pass) {
+        return Err(FilterReason::Placeholder(why));
+    }
+    Ok(())
+}
+
+/// Shannon entropy of `bytes` in bits per byte.
+pub fn shannon_entropy(bytes: &[u8]) -> f64 {
+    if bytes.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0u32; 256];
+    for &b in bytes {
+        counts[b as usize] += 1;
+    }
+    let n = bytes.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+fn char_classes(s: &[u8]) -> usize {
+    let lower = s.iter().any(u8::is_ascii_lowercase);
+    let upper = s.iter().any(u8::is_ascii_uppercase);
+    let digit = s.iter().any(u8::is_ascii_digit);
+    let other = s.iter().any(|b| !b.is_ascii_alphanumeric());
+    [lower, upper, digit, other].iter().filter(|&&x| x).count()
+}
+
+/// Words that mark a value as an example, a template or a reference rather
+/// than a credential. Matched case-insensitively as substrings.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "example",
+    "xxxx",
+    "changeme",
+    "change_me",
+    "change-me",
+    "placeholder",
+    "your_",
+    "your-",
+    "yourkey",
+    "yourtoken",
+    "yourpassword",
+    "dummy",
+    "redacted",
+    "sample",
+    "fake",
+    "insert",
+    "replace",
+    "notreal",
+    "not_a_real",
+    "not-a-real",
+    "<",
+    ">",
+    "${",
+    "{{",
+    "}}",
+    "$(",
+    "%(",
+    "#{",
+    "os.environ",
+    "os.getenv",
+    "process.env",
+    "env(",
+    "getenv",
+    "secretkeyref",
+    "valuefrom",
+    "****",
+    "....",
+    "••",
+];
+
+/// Why `value` is a placeholder or a reference, if it is one.
+pub fn placeholder(value: &[u8]) -> Option<&'static str> {
+    let lower = value.to_ascii_lowercase();
+    for w in PLACEHOLDER_WORDS {
+        if memchr::memmem::find(&lower, w.as_bytes()).is_some() {
+            return Some(w);
+        }
+    }
+    // One repeated character (`aaaaaaaa`, `00000000`).
+    if value.len() >= 6 && value.iter().all(|&b| b == value[0]) {
+        return Some("one repeated character");
+    }
+    // Runs like 0123456789 or abcdefgh.
+    if value.len() >= 8 {
+        let ascending = value.windows(2).filter(|w| w[1] == w[0].wrapping_add(1)).count();
+        if ascending * 10 >= (value.len() - 1) * 8 {
+            return Some("a sequence");
+        }
+    }
+    None
+}
+
+/// Key names whose value is not a secret even though they contain a
+/// secret-ish word (`token_url`, `password_length`, ...).
+const NON_SECRET_KEY_SUFFIXES: &[&str] = &[
+    "url", "uri", "endpoint", "path", "file", "dir", "length", "len", "size", "type", "name",
+    "count", "enabled", "enable", "disabled", "header", "format", "mode", "policy", "ttl",
+    "timeout", "expiry", "expires", "expiration", "hash", "id", "field", "prefix", "suffix",
+    "regex", "pattern", "version", "provider", "method", "scope", "scopes", "label", "key_id",
+    "keyid", "ref", "env", "var", "param", "template", "required", "min", "max", "policy",
+    "strategy", "store", "storage", "manager", "source", "location", "class", "handler",
+];
+
+fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason> {
+    if let Some(key) = key {
+        let key = key.to_ascii_lowercase();
+        let key = key.trim_ascii_end();
+        for suffix in NON_SECRET_KEY_SUFFIXES {
+            if key.ends_with(suffix.as_bytes()) {
+                let before = key.len() - suffix.len();
+                if before == 0 || matches!(key[before - 1], b'_' | b'-' | b'.') {
+                    return Err(FilterReason::Format("key names a setting, not a secret"));
+                }
+            }
+        }
+    }
+    if secret.len() < 8 {
+        return Err(FilterReason::Format("shorter than 8 characters"));
+    }
+    if let Some(why) = placeholder(secret) {
+        return Err(FilterReason::Placeholder(why));
+    }
+    let lower = secret.to_ascii_lowercase();
+    for word in [
+        &b"true"[..],
+        b"false",
+        b"null",
+        b"none",
+        b"undefined",
+        b"password",
+        b"secret",
+        b"token",
+        b"string",
+        b"required",
+        b"optional",
+    ] {
+        if lower == word {
+            return Err(FilterReason::Placeholder("a keyword"));
+        }
+    }
+    if memchr::memmem::find(secret, b"://").is_some() {
+        return Err(FilterReason::Format("a URL"));
+    }
+    if secret.starts_with(b"/") || secret.starts_with(b"./") || secret.starts_with(b"~/") {
+        return Err(FilterReason::Format("a path"));
+    }
+    if matches!(secret[0], b'$' | b'%' | b'@' | b'&' | b'*' | b'!' | b'=') && secret[0] != b'!' {
+        return Err(FilterReason::Placeholder("a reference"));
+    }
+    if secret.iter().all(|b| b.is_ascii_digit() || *b == b'.' || *b == b'-' || *b == b'_') {
+        return Err(FilterReason::Format("a number"));
+    }
+    if is_uuid(secret) {
+        return Err(FilterReason::Format("a UUID"));
+    }
+    if is_identifier(secret) {
+        return Err(FilterReason::Format("an identifier or a reference"));
+    }
+    if char_classes(secret) < 2 {
+        return Err(FilterReason::Format("one character class only"));
+    }
+    let e = shannon_entropy(secret);
+    let min = if secret.len() >= 20 { 3.5 } else { 2.8 };
+    if e < min {
+        return Err(FilterReason::Entropy {
+            found: format!("{e:.2}"),
+            min: format!("{min:.2}"),
+        });
+    }
+    Ok(())
+}
+
+fn is_uuid(s: &[u8]) -> bool {
+    s.len() == 36
+        && s.iter().enumerate().all(|(i, &b)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                b == b'-'
+            } else {
+                b.is_ascii_hexdigit()
+            }
+        })
+}
+
+/// `snake_case`, `camelCase`, `SCREAMING_CASE`, `dotted.names`, `a::path`,
+/// `call()`: code, not a value.
+fn is_identifier(s: &[u8]) -> bool {
+    if s.ends_with(b"()") || s.ends_with(b")") && s.contains(&b'(') {
+        return true;
+    }
+    let segments: Vec<&[u8]> = s
+        .split(|&b| b == b'.' || b == b':' || b == b'/' || b == b'-' || b == b'_')
+        .filter(|seg| !seg.is_empty())
+        .collect();
+    if segments.is_empty() {
+        return true;
+    }
+    segments.iter().all(|seg| {
+        // A word: letters only, at most one case change run inside (camelCase humps).
+        seg.iter().all(u8::is_ascii_alphabetic) && {
+            let humps = seg
+                .windows(2)
+                .filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+                .count();
+            let all_upper_or_lower = seg.iter().all(u8::is_ascii_uppercase)
+                || seg.iter().all(u8::is_ascii_lowercase);
+            all_upper_or_lower || (seg[0..1].iter().all(u8::is_ascii_alphabetic) && humps <= 3 && !has_random_case(seg))
+        }
+    }) && s.iter().filter(|b| b.is_ascii_digit()).count() == 0
+}
+
+/// Case that flips often looks random (`hXkQpLmZ`), not like camelCase words.
+fn has_random_case(seg: &[u8]) -> bool {
+    let flips = seg
+        .windows(2)
+        .filter(|w| w[0].is_ascii_uppercase() != w[1].is_ascii_uppercase())
+        .count();
+    seg.len() >= 8 && flips * 3 > seg.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crc32_tokens() {
+        let random = b"aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1";
+        let token = format!("ghp_{}{}", std::str::from_utf8(random).unwrap(), crc32_checksum(random));
+        assert_eq!(Validator::Crc32Base62.check(token.as_bytes(), None), Ok(()));
+        let mut bad = token.clone().into_bytes();
+        bad[10] = if bad[10] == b'x' { b'y' } else { b'x' };
+        assert_eq!(Validator::Crc32Base62.check(&bad, None), Err(FilterReason::Checksum));
+    }
+
+    #[test]
+    fn base62_pads() {
+        assert_eq!(base62(0, 6), "000000");
+        assert_eq!(base62(61, 2), "0z");
+        assert_eq!(base62(62, 2), "10");
+    }
+
+    #[test]
+    fn entropy() {
+        assert_eq!(shannon_entropy(b"aaaa"), 0.0);
+        assert!((shannon_entropy(b"abcd") - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn placeholders() {
+        assert!(placeholder(b"AKIAIOSFODNN7EXAMPLE").is_some());
+        assert!(placeholder(b"${DB_PASSWORD}").is_some());
+        assert!(placeholder(b"{{ .Values.password }}").is_some());
+        assert!(placeholder(b"xxxxxxxxxxxx").is_some());
+        assert!(placeholder(b"0123456789").is_some());
+        assert!(placeholder(b"kX9#mQ2$vL7!").is_none());
+    }
+
+    #[test]
+    fn generic_values() {
+        let ok = |s: &str| Validator::GenericSecret.check(s.as_bytes(), Some(b"password"));
+        assert!(ok("kX9#mQ2$vL7!pR4").is_ok());
+        assert!(ok("Zq8vN3rT6wY1uB5x").is_ok());
+        assert!(ok("get_password()").is_err());
+        assert!(ok("config.db.password").is_err());
+        assert!(ok("myPasswordValue").is_err());
+        assert!(ok("DB_PASSWORD").is_err());
+        assert!(ok("123e4567-e89b-12d3-a456-426614174000").is_err());
+        assert!(ok("https://example.org/x").is_err());
+        assert!(ok("12345678").is_err());
+        assert!(Validator::GenericSecret
+            .check(b"Zq8vN3rT6wY1uB5x", Some(b"password_length"))
+            .is_err());
+    }
+
+    #[test]
+    fn jwt_structure() {
+        // {"alg":"HS256","typ":"JWT"} . {"sub":"1"} . sig
+        let t = b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
+        assert_eq!(Validator::Jwt.check(t, None), Ok(()));
+        assert!(Validator::Jwt.check(b"eyJub3QiOiJqd3QifQ.eyJ9.x", None).is_err());
+    }
+
+    #[test]
+    fn docker_auth() {
+        // "user:s3cr3tPassw0rd"
+        assert!(Validator::Base64UserPass.check(b"dXNlcjpzM2NyM3RQYXNzdzByZA==", None).is_ok());
+        // "user:" (no password)
+        assert!(Validator::Base64UserPass.check(b"dXNlcjo=", None).is_err());
+    }
+}
