@@ -126,6 +126,8 @@ pub enum Suppression {
     Baseline(String),
     /// An allowlist entry of the config file.
     Config(String),
+    /// A post-filter of the leak engine (entropy, checksum, placeholder, ...).
+    Filter(String),
 }
 
 /// One finding, from any detector on any source.
@@ -151,6 +153,22 @@ pub struct Finding {
     pub properties: BTreeMap<String, serde_json::Value>,
     /// Set when a filter suppressed it.
     pub suppressed: Option<Suppression>,
+    /// The finding's first line for a code frame, every secret on it masked.
+    pub snippet: Option<Snippet>,
+}
+
+/// A line of context for a code frame. `text` never holds a secret whole:
+/// every candidate on the line is masked before it is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Snippet {
+    /// 1-based line number.
+    pub line: usize,
+    /// The line, masked, cut to a readable width around the finding.
+    pub text: String,
+    /// Column (1-based, in characters of `text`) where the marker starts.
+    pub marker_column: usize,
+    /// Width of the marker in characters.
+    pub marker_width: usize,
 }
 
 impl Finding {

@@ -9,12 +9,14 @@
 
 mod finding;
 mod lines;
+mod meta;
 mod secret;
 mod severity;
 
 pub use finding::{
-    fingerprint, CommitInfo, Finding, FindingKind, Location, ObjectRef, Span, Suppression,
+    fingerprint, CommitInfo, Finding, FindingKind, Location, ObjectRef, Snippet, Span, Suppression,
 };
 pub use lines::LineIndex;
+pub use meta::RuleMeta;
 pub use secret::SecretValue;
 pub use severity::{Severity, SeverityParseError};

@@ -227,3 +227,54 @@ include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
     EMBEDDED
 }
+
+impl Rule {
+    /// What reporters and `credlint explain` show for this rule.
+    pub fn meta(&self) -> credlint_core::RuleMeta {
+        let s = &self.spec;
+        let mut md = format!("# {} (`{}`)\n\n{}\n\n", s.name, s.id, s.description);
+        md.push_str(&format!("**Severity:** {}\n\n", s.severity));
+        md.push_str("## What it finds\n\n");
+        md.push_str(&format!(
+            "Text containing one of the keywords {} where the pattern `{}` matches",
+            s.keywords
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            s.pattern
+        ));
+        if let Some(e) = s.min_entropy {
+            md.push_str(&format!(", with at least {e} bits of entropy per character"));
+        }
+        if let Some(v) = &s.validator {
+            md.push_str(&format!(", and that passes the `{v}` format check"));
+        }
+        md.push_str(".\n\n## Why it matters\n\n");
+        md.push_str("Anyone who can read this file, its history or a copy of it can use the credential until it is revoked. Deleting it in a later commit does not un-leak it.\n\n");
+        md.push_str("## Instead\n\n");
+        md.push_str(s.remediation.as_deref().unwrap_or(
+            "Revoke and rotate the credential at its issuer, then load it at run time from a secret manager or an environment the repository does not hold.",
+        ));
+        md.push_str("\n\nTo accept a known false positive, add `credlint:allow ");
+        md.push_str(&s.id);
+        md.push_str("` in a comment on the line or the line before, or record it in a baseline.\n");
+        if !s.references.is_empty() {
+            md.push_str("\n## References\n\n");
+            for r in &s.references {
+                md.push_str(&format!("- {r}\n"));
+            }
+        }
+        credlint_core::RuleMeta {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            kind: credlint_core::FindingKind::Leak,
+            severity: s.severity,
+            short_description: s.name.clone(),
+            full_description: s.description.clone(),
+            help_markdown: md,
+            tags: s.tags.clone(),
+            references: s.references.clone(),
+        }
+    }
+}

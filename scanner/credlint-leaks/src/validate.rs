@@ -70,6 +70,14 @@ pub enum Validator {
     /// A password inside a URL (`scheme://user:pass@host`) that is not a
     /// template or a placeholder.
     UrlPassword,
+    /// At least one uppercase letter, one lowercase letter and one digit:
+    /// randomly generated base62/base64, not a word, a path or a hex digest.
+    UpperLowerDigit,
+    /// A password inside a URI or a connection string: everything
+    /// `url-password` checks, and not a reference (`$VAR`, `%VAR%`), not a
+    /// well-known default word (`password`, `secret`, `postgres`...) and not
+    /// the same as the user name when the rule captures it as `key`.
+    UriPassword,
 }
 
 impl FromStr for Validator {
@@ -83,9 +91,11 @@ impl FromStr for Validator {
             "generic-secret" => Validator::GenericSecret,
             "mixed-chars" => Validator::MixedChars,
             "url-password" => Validator::UrlPassword,
+            "upper-lower-digit" => Validator::UpperLowerDigit,
+            "uri-password" => Validator::UriPassword,
             other => {
                 return Err(format!(
-                    "unknown validator `{other}` (known: crc32-base62, jwt, base64-user-pass, base64-private-key, generic-secret, mixed-chars, url-password)"
+                    "unknown validator `{other}` (known: crc32-base62, jwt, base64-user-pass, base64-private-key, generic-secret, mixed-chars, url-password, upper-lower-digit, uri-password)"
                 ))
             }
         })
@@ -124,8 +134,77 @@ impl Validator {
                 }
                 Ok(())
             }
+            Validator::UpperLowerDigit => {
+                if secret.iter().any(u8::is_ascii_uppercase)
+                    && secret.iter().any(u8::is_ascii_lowercase)
+                    && secret.iter().any(u8::is_ascii_digit)
+                {
+                    Ok(())
+                } else {
+                    Err(FilterReason::Format(
+                        "not a mix of uppercase, lowercase and digits",
+                    ))
+                }
+            }
+            Validator::UriPassword => uri_password(secret, key),
         }
     }
+}
+
+/// Passwords that are defaults or stand-ins, not secrets, in URIs and
+/// connection strings (`postgres://user:password@localhost`).
+const DEFAULT_PASSWORDS: &[&str] = &[
+    "pass",
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "user",
+    "username",
+    "test",
+    "root",
+    "admin",
+    "guest",
+    "postgres",
+    "mysql",
+    "redis",
+    "mongo",
+    "default",
+    "foo",
+    "bar",
+    "foobar",
+    "demo",
+    "pass123",
+    "password123",
+    "secret123",
+    "test123",
+    "mypassword",
+    "mysecret",
+    "yourpassword",
+];
+
+fn uri_password(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason> {
+    Validator::UrlPassword.check(secret, None)?;
+    if matches!(secret[0], b'$' | b'%' | b'@' | b'*' | b'[' | b'#')
+        && !(secret[0] == b'%'
+            && secret.len() > 2
+            && secret[1..3].iter().all(u8::is_ascii_hexdigit))
+    {
+        return Err(FilterReason::Placeholder("a reference"));
+    }
+    if secret.len() > 2 && secret[0] == b'%' && secret.ends_with(b"%") {
+        return Err(FilterReason::Placeholder("a reference"));
+    }
+    let lower = secret.to_ascii_lowercase();
+    if DEFAULT_PASSWORDS.iter().any(|w| lower == w.as_bytes()) {
+        return Err(FilterReason::Placeholder("a default or stand-in password"));
+    }
+    if let Some(user) = key {
+        if user.eq_ignore_ascii_case(secret) {
+            return Err(FilterReason::Placeholder("the same as the user name"));
+        }
+    }
+    Ok(())
 }
 
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -155,7 +234,9 @@ fn crc32_base62(secret: &[u8]) -> Result<(), FilterReason> {
         None => secret,
     };
     if body.len() != 36 {
-        return Err(FilterReason::Format("not 30 characters and a 6-character checksum"));
+        return Err(FilterReason::Format(
+            "not 30 characters and a 6-character checksum",
+        ));
     }
     let (random, check) = body.split_at(30);
     if crc32_checksum(random).as_bytes() == check {
@@ -300,7 +381,10 @@ pub fn placeholder(value: &[u8]) -> Option<&'static str> {
     }
     // Runs like 0123456789 or abcdefgh.
     if value.len() >= 8 {
-        let ascending = value.windows(2).filter(|w| w[1] == w[0].wrapping_add(1)).count();
+        let ascending = value
+            .windows(2)
+            .filter(|w| w[1] == w[0].wrapping_add(1))
+            .count();
         if ascending * 10 >= (value.len() - 1) * 8 {
             return Some("a sequence");
         }
@@ -311,12 +395,62 @@ pub fn placeholder(value: &[u8]) -> Option<&'static str> {
 /// Key names whose value is not a secret even though they contain a
 /// secret-ish word (`token_url`, `password_length`, ...).
 const NON_SECRET_KEY_SUFFIXES: &[&str] = &[
-    "url", "uri", "endpoint", "path", "file", "dir", "length", "len", "size", "type", "name",
-    "count", "enabled", "enable", "disabled", "header", "format", "mode", "policy", "ttl",
-    "timeout", "expiry", "expires", "expiration", "hash", "id", "field", "prefix", "suffix",
-    "regex", "pattern", "version", "provider", "method", "scope", "scopes", "label", "key_id",
-    "keyid", "ref", "env", "var", "param", "template", "required", "min", "max", "policy",
-    "strategy", "store", "storage", "manager", "source", "location", "class", "handler",
+    "url",
+    "uri",
+    "endpoint",
+    "path",
+    "file",
+    "dir",
+    "length",
+    "len",
+    "size",
+    "type",
+    "name",
+    "count",
+    "enabled",
+    "enable",
+    "disabled",
+    "header",
+    "format",
+    "mode",
+    "policy",
+    "ttl",
+    "timeout",
+    "expiry",
+    "expires",
+    "expiration",
+    "hash",
+    "id",
+    "field",
+    "prefix",
+    "suffix",
+    "regex",
+    "pattern",
+    "version",
+    "provider",
+    "method",
+    "scope",
+    "scopes",
+    "label",
+    "key_id",
+    "keyid",
+    "ref",
+    "env",
+    "var",
+    "param",
+    "template",
+    "required",
+    "min",
+    "max",
+    "policy",
+    "strategy",
+    "store",
+    "storage",
+    "manager",
+    "source",
+    "location",
+    "class",
+    "handler",
 ];
 
 fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason> {
@@ -365,7 +499,10 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
     if matches!(secret[0], b'$' | b'%' | b'@' | b'&' | b'*' | b'!' | b'=') && secret[0] != b'!' {
         return Err(FilterReason::Placeholder("a reference"));
     }
-    if secret.iter().all(|b| b.is_ascii_digit() || *b == b'.' || *b == b'-' || *b == b'_') {
+    if secret
+        .iter()
+        .all(|b| b.is_ascii_digit() || *b == b'.' || *b == b'-' || *b == b'_')
+    {
         return Err(FilterReason::Format("a number"));
     }
     if is_uuid(secret) {
@@ -419,9 +556,12 @@ fn is_identifier(s: &[u8]) -> bool {
                 .windows(2)
                 .filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
                 .count();
-            let all_upper_or_lower = seg.iter().all(u8::is_ascii_uppercase)
-                || seg.iter().all(u8::is_ascii_lowercase);
-            all_upper_or_lower || (seg[0..1].iter().all(u8::is_ascii_alphabetic) && humps <= 3 && !has_random_case(seg))
+            let all_upper_or_lower =
+                seg.iter().all(u8::is_ascii_uppercase) || seg.iter().all(u8::is_ascii_lowercase);
+            all_upper_or_lower
+                || (seg[0..1].iter().all(u8::is_ascii_alphabetic)
+                    && humps <= 3
+                    && !has_random_case(seg))
         }
     }) && s.iter().filter(|b| b.is_ascii_digit()).count() == 0
 }
@@ -442,11 +582,18 @@ mod tests {
     #[test]
     fn crc32_tokens() {
         let random = b"aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1";
-        let token = format!("ghp_{}{}", std::str::from_utf8(random).unwrap(), crc32_checksum(random));
+        let token = format!(
+            "ghp_{}{}",
+            std::str::from_utf8(random).unwrap(),
+            crc32_checksum(random)
+        );
         assert_eq!(Validator::Crc32Base62.check(token.as_bytes(), None), Ok(()));
         let mut bad = token.clone().into_bytes();
         bad[10] = if bad[10] == b'x' { b'y' } else { b'x' };
-        assert_eq!(Validator::Crc32Base62.check(&bad, None), Err(FilterReason::Checksum));
+        assert_eq!(
+            Validator::Crc32Base62.check(&bad, None),
+            Err(FilterReason::Checksum)
+        );
     }
 
     #[test]
@@ -494,13 +641,42 @@ mod tests {
         // {"alg":"HS256","typ":"JWT"} . {"sub":"1"} . sig
         let t = b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
         assert_eq!(Validator::Jwt.check(t, None), Ok(()));
-        assert!(Validator::Jwt.check(b"eyJub3QiOiJqd3QifQ.eyJ9.x", None).is_err());
+        assert!(Validator::Jwt
+            .check(b"eyJub3QiOiJqd3QifQ.eyJ9.x", None)
+            .is_err());
+    }
+
+    #[test]
+    fn upper_lower_digit() {
+        let v = Validator::UpperLowerDigit;
+        assert!(v.check(b"wJ7kQ2pL9xZ3", None).is_ok());
+        assert!(v
+            .check(b"3f786850e387550fdab836ed7e6dc881de23001b", None)
+            .is_err());
+        assert!(v
+            .check(b"src/main/java/com/acme/widgets/Widget", None)
+            .is_err());
+    }
+
+    #[test]
+    fn uri_passwords() {
+        let v = Validator::UriPassword;
+        assert!(v.check(b"s3cr3tP4ss", Some(b"app")).is_ok());
+        assert!(v.check(b"%40bc9Kz", Some(b"app")).is_ok());
+        assert!(v.check(b"password", Some(b"app")).is_err());
+        assert!(v.check(b"$DB_PASS", Some(b"app")).is_err());
+        assert!(v.check(b"%DB_PASS%", None).is_err());
+        assert!(v.check(b"guest", Some(b"guest")).is_err());
+        assert!(v.check(b"rabbit", Some(b"Rabbit")).is_err());
+        assert!(v.check(b"${PW}", None).is_err());
     }
 
     #[test]
     fn docker_auth() {
         // "user:s3cr3tPassw0rd"
-        assert!(Validator::Base64UserPass.check(b"dXNlcjpzM2NyM3RQYXNzdzByZA==", None).is_ok());
+        assert!(Validator::Base64UserPass
+            .check(b"dXNlcjpzM2NyM3RQYXNzdzByZA==", None)
+            .is_ok());
         // "user:" (no password)
         assert!(Validator::Base64UserPass.check(b"dXNlcjo=", None).is_err());
     }

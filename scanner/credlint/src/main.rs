@@ -1,1 +1,42 @@
-fn main() {}
+//! The `credlint` binary: arguments, config discovery, the reporter and the
+//! exit code. Everything else lives in the library crates.
+//!
+//! Exit codes: 0 nothing at or above `--fail-on`; 1 findings; 2 the scan
+//! could not run.
+
+mod cli;
+mod config;
+mod output;
+mod scan;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(report) => {
+            if is_broken_pipe(&report) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("{report:?}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: cli::Cli) -> miette::Result<ExitCode> {
+    match cli.command {
+        cli::Command::Scan(args) => scan::run_scan(args),
+        cli::Command::Rules(args) => scan::run_rules(args),
+        cli::Command::Explain(args) => scan::run_explain(args),
+    }
+}
+
+fn is_broken_pipe(report: &miette::Report) -> bool {
+    report
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}

@@ -1,0 +1,241 @@
+//! SARIF 2.1.0 as GitHub code scanning reads it.
+//!
+//! Follows GitHub's documented rules: relative `artifactLocation.uri` with
+//! `uriBaseId`, one `tool.driver.rules` entry per id (never duplicated) with
+//! `help.text`/`help.markdown` and `properties.security-severity`,
+//! `partialFingerprints`, and the per-run limits (results and tags). Validated
+//! against the official schema in the tests.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use credlint_core::{Finding, FindingKind, Suppression};
+use serde_json::{json, Value};
+
+use crate::{shown_secret, Report, VERSION};
+
+/// GitHub keeps at most this many results per run.
+pub(crate) const MAX_RESULTS: usize = 25_000;
+/// GitHub keeps at most this many tags per rule.
+const MAX_TAGS: usize = 20;
+
+pub(crate) fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut rules = Vec::new();
+    for meta in r.rules {
+        if index.contains_key(meta.id.as_str()) {
+            continue;
+        }
+        index.insert(&meta.id, rules.len());
+        let mut tags: Vec<String> = vec!["security".into()];
+        tags.push(match meta.kind {
+            FindingKind::Leak => "secret".into(),
+            FindingKind::Policy => "policy".into(),
+        });
+        tags.extend(meta.tags.iter().cloned());
+        tags.dedup();
+        tags.truncate(MAX_TAGS);
+        rules.push(json!({
+            "id": meta.id,
+            "name": pascal(&meta.id),
+            "shortDescription": { "text": meta.short_description },
+            "fullDescription": { "text": meta.full_description },
+            "help": { "text": strip_markdown(&meta.help_markdown), "markdown": meta.help_markdown },
+            "helpUri": meta.references.first(),
+            "defaultConfiguration": { "level": meta.severity.sarif_level() },
+            "properties": {
+                "tags": tags,
+                "precision": "high",
+                "security-severity": meta.severity.security_severity(),
+                "problem.severity": match meta.severity.sarif_level() { "error" => "error", "warning" => "warning", _ => "recommendation" },
+            }
+        }));
+    }
+    // A finding whose rule was not described still gets a rule entry.
+    for f in r.findings {
+        if !index.contains_key(f.rule_id.as_str()) {
+            index.insert(&f.rule_id, rules.len());
+            rules.push(json!({
+                "id": f.rule_id,
+                "name": pascal(&f.rule_id),
+                "shortDescription": { "text": f.rule_name },
+                "fullDescription": { "text": f.rule_name },
+                "help": { "text": f.rule_name, "markdown": f.rule_name },
+                "defaultConfiguration": { "level": f.severity.sarif_level() },
+                "properties": { "tags": ["security"], "security-severity": f.severity.security_severity() }
+            }));
+        }
+    }
+    let results: Vec<Value> = r
+        .findings
+        .iter()
+        .take(MAX_RESULTS)
+        .map(|f| result(f, index[f.rule_id.as_str()], r.reveal))
+        .collect();
+    let mut notifications = Vec::new();
+    if r.findings.len() > MAX_RESULTS {
+        notifications.push(json!({
+            "level": "warning",
+            "message": { "text": format!("{} results were left out: GitHub code scanning keeps at most {MAX_RESULTS} per run", r.findings.len() - MAX_RESULTS) }
+        }));
+    }
+    for n in r.notices.iter().take(100) {
+        notifications.push(json!({
+            "level": "warning",
+            "message": { "text": if n.path.is_empty() { n.message.clone() } else { format!("{}: {}", n.path, n.message) } }
+        }));
+    }
+    let mut run = json!({
+        "tool": { "driver": {
+            "name": "credlint",
+            "version": VERSION,
+            "semanticVersion": VERSION,
+            "informationUri": "https://example.invalid/credlint",
+            "rules": rules,
+        }},
+        "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "The scan root." } } },
+        "invocations": [{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": notifications,
+        }],
+        "results": results,
+        "columnKind": "utf16CodeUnits",
+    });
+    if let Some(cat) = &r.category {
+        run["automationDetails"] = json!({ "id": format!("{cat}/") });
+    }
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [run],
+    });
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    writeln!(w)
+}
+
+fn result(f: &Finding, rule_index: usize, reveal: bool) -> Value {
+    let mut text = f.message.clone();
+    if let Some(s) = shown_secret(f, reveal) {
+        text.push_str(&format!(": `{s}`"));
+    }
+    if let Some(c) = &f.location.commit {
+        text.push_str(&format!(
+            " (introduced in commit {} by {} on {}: {})",
+            short(&c.id),
+            c.author,
+            c.date,
+            c.summary
+        ));
+    }
+    let mut location = json!({});
+    if let Some(path) = &f.location.path {
+        let mut phys = json!({ "artifactLocation": { "uri": uri_escape(path), "uriBaseId": "%SRCROOT%" } });
+        if let Some(s) = &f.location.span {
+            phys["region"] = json!({
+                "startLine": s.start_line.max(1),
+                "startColumn": s.start_column.max(1),
+                "endLine": s.end_line.max(s.start_line).max(1),
+                "endColumn": s.end_column.max(1),
+            });
+            if s.end_line == s.start_line && s.end_column <= s.start_column {
+                phys["region"]["endColumn"] = json!(s.start_column + 1);
+            }
+        }
+        location["physicalLocation"] = phys;
+    } else if let Some(obj) = &f.location.object {
+        location["physicalLocation"] = json!({ "artifactLocation": { "uri": obj.uri() } });
+    }
+    if let Some(obj) = &f.location.object {
+        let name = if obj.field_path.is_empty() {
+            obj.name.clone()
+        } else {
+            format!("{}.{}", obj.name, obj.field_path)
+        };
+        location["logicalLocations"] = json!([{
+            "name": name,
+            "fullyQualifiedName": format!("{}#{}", obj.uri(), obj.field_path),
+            "kind": "object",
+        }]);
+    }
+    let mut props = json!({ "severity": f.severity, "kind": f.kind });
+    for (k, v) in &f.properties {
+        props[k] = v.clone();
+    }
+    if let Some(c) = &f.location.commit {
+        props["commit"] = json!(c.id);
+        props["author"] = json!(c.author);
+        props["date"] = json!(c.date);
+        props["commitSummary"] = json!(c.summary);
+    }
+    let mut res = json!({
+        "ruleId": f.rule_id,
+        "ruleIndex": rule_index,
+        "level": f.severity.sarif_level(),
+        "message": { "text": text },
+        "locations": [location],
+        "partialFingerprints": {
+            "primaryLocationLineHash": format!("{}:1", f.fingerprint),
+            "credlint/v1": f.fingerprint,
+        },
+        "properties": props,
+    });
+    if let Some(s) = &f.suppressed {
+        let (kind, why) = match s {
+            Suppression::AllowComment(d) => ("inSource", d.clone()),
+            Suppression::Baseline(d) => ("external", format!("baseline {d}")),
+            Suppression::Config(d) => ("external", format!("config {d}")),
+            Suppression::Filter(d) => ("external", format!("filtered: {d}")),
+        };
+        res["suppressions"] = json!([{ "kind": kind, "justification": why }]);
+    }
+    res
+}
+
+fn short(id: &str) -> &str {
+    &id[..id.len().min(12)]
+}
+
+/// `github-pat-classic` → `GithubPatClassic`.
+fn pascal(id: &str) -> String {
+    id.split('-')
+        .map(|p| {
+            let mut c = p.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn strip_markdown(md: &str) -> String {
+    md.lines()
+        .map(|l| l.trim_start_matches('#').trim_start())
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("**", "")
+        .replace('`', "")
+}
+
+/// Percent-encode what a relative URI reference may not hold as is.
+fn uri_escape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_uris() {
+        assert_eq!(pascal("github-pat-classic"), "GithubPatClassic");
+        assert_eq!(uri_escape("a b/c#d.txt"), "a%20b/c%23d.txt");
+    }
+}

@@ -1,0 +1,325 @@
+//! One text unit in, findings out.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use credlint_core::{
+    fingerprint, Finding, FindingKind, LineIndex, Location, SecretValue, Snippet, Span,
+    Suppression,
+};
+use credlint_leaks::{Candidate, FilterReason, RuleSet, Scratch};
+
+use crate::decode;
+
+/// What a policy hook returns for one file.
+#[derive(Debug, Default)]
+pub struct PolicyOutput {
+    /// Policy findings.
+    pub findings: Vec<Finding>,
+    /// Problems with the file (e.g. malformed YAML), for the warning list.
+    pub warnings: Vec<String>,
+}
+
+/// Policy checks the binary plugs in: `(path, bytes) -> findings`. Kept as a
+/// function so this crate does not depend on the Kubernetes checks.
+pub type PolicyHook = Arc<dyn Fn(&str, &[u8]) -> PolicyOutput + Send + Sync>;
+
+/// Findings of one unit, reported and suppressed.
+#[derive(Debug, Default)]
+pub struct UnitOutput {
+    /// Findings, including suppressed ones when asked for (their
+    /// `suppressed` is set).
+    pub findings: Vec<Finding>,
+    /// Per-unit problems.
+    pub warnings: Vec<String>,
+}
+
+/// Where a chunk sits in its unit, for chunked scans of large inputs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ChunkBase {
+    /// Byte offset of the chunk in the unit.
+    pub byte: usize,
+    /// Lines before the chunk.
+    pub line: usize,
+}
+
+/// Scans text units with a rule set and an optional policy hook.
+#[derive(Clone)]
+pub struct UnitScanner {
+    rules: Arc<RuleSet>,
+    policy: Option<PolicyHook>,
+    keep_suppressed: bool,
+}
+
+impl std::fmt::Debug for UnitScanner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UnitScanner")
+            .field("rules", &self.rules.rules().len())
+            .field("policy", &self.policy.is_some())
+            .field("keep_suppressed", &self.keep_suppressed)
+            .finish()
+    }
+}
+
+impl UnitScanner {
+    /// A scanner over `rules`. With `keep_suppressed`, candidates dropped by a
+    /// filter or an allow comment are returned too, marked suppressed.
+    pub fn new(rules: Arc<RuleSet>, policy: Option<PolicyHook>, keep_suppressed: bool) -> Self {
+        UnitScanner {
+            rules,
+            policy,
+            keep_suppressed,
+        }
+    }
+
+    /// The rule set.
+    pub fn rules(&self) -> &Arc<RuleSet> {
+        &self.rules
+    }
+
+    /// Scan a whole unit: leak rules, decoded Secret values, policy checks.
+    pub fn scan_unit(&self, path: &str, bytes: &[u8], scratch: &mut Scratch) -> UnitOutput {
+        let mut out = UnitOutput::default();
+        let mut lines: Option<LineIndex> = None;
+        let candidates = self.rules.scan(bytes, scratch);
+        self.collect(path, bytes, &candidates, None, ChunkBase::default(), None, &mut lines, &mut out);
+        for d in decode::secret_data(bytes) {
+            let inner = self.rules.scan(&d.bytes, scratch);
+            if inner.is_empty() {
+                continue;
+            }
+            let ctx = Decoded {
+                key: &d.key,
+                anchor: d.anchor.clone(),
+                bytes: &d.bytes,
+            };
+            self.collect(path, bytes, &inner, Some(ctx), ChunkBase::default(), None, &mut lines, &mut out);
+        }
+        if let Some(hook) = &self.policy {
+            let p = hook(path, bytes);
+            out.findings.extend(p.findings);
+            out.warnings.extend(p.warnings);
+        }
+        out
+    }
+
+    /// Scan one chunk of a large unit: only leak rules, and only candidates
+    /// whose match starts inside `responsible` (chunk-relative), so that
+    /// overlapping chunks report each match once.
+    pub fn scan_chunk(
+        &self,
+        path: &str,
+        chunk: &[u8],
+        base: ChunkBase,
+        responsible: Range<usize>,
+        scratch: &mut Scratch,
+    ) -> UnitOutput {
+        let mut out = UnitOutput::default();
+        let mut lines = None;
+        let candidates = self.rules.scan(chunk, scratch);
+        self.collect(path, chunk, &candidates, None, base, Some(responsible), &mut lines, &mut out);
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn collect(
+        &self,
+        path: &str,
+        unit: &[u8],
+        candidates: &[Candidate],
+        decoded: Option<Decoded<'_>>,
+        base: ChunkBase,
+        responsible: Option<Range<usize>>,
+        lines: &mut Option<LineIndex>,
+        out: &mut UnitOutput,
+    ) {
+        for c in candidates {
+            if let Some(r) = &responsible {
+                if !r.contains(&c.whole.start) {
+                    continue;
+                }
+            }
+            let rule = &self.rules.rules()[c.rule];
+            let (secret_bytes, span_range) = match &decoded {
+                Some(d) => (&d.bytes[c.secret.clone()], d.anchor.clone()),
+                None => (&unit[c.secret.clone()], c.secret.clone()),
+            };
+            let idx = lines.get_or_insert_with(|| LineIndex::new(unit));
+            let mut verdict = c.verdict.clone();
+            if verdict.is_ok() && allowed_by_comment(unit, idx, span_range.start, &rule.spec.id) {
+                verdict = Err(FilterReason::AllowComment);
+            }
+            if verdict.is_err() && !self.keep_suppressed {
+                continue;
+            }
+            let mut span = Span::from_offsets(idx, span_range.start, span_range.end);
+            span.start_line += base.line;
+            span.end_line += base.line;
+            span.byte_start += base.byte;
+            span.byte_end += base.byte;
+            let secret = SecretValue::from_bytes(secret_bytes);
+            let others = candidates
+                .iter()
+                .filter(|_| decoded.is_none())
+                .map(|o| o.secret.clone());
+            let mut snip = snippet(unit, idx, span_range.clone(), others);
+            snip.line += base.line;
+            let mut properties = BTreeMap::new();
+            let message = match &decoded {
+                Some(d) => {
+                    properties.insert(
+                        "decoded_from".to_string(),
+                        serde_json::Value::String(format!("base64 Secret data.{}", d.key)),
+                    );
+                    format!("{} in the base64-decoded value of data.{}", rule.spec.name, d.key)
+                }
+                None => format!("{} found", rule.spec.name),
+            };
+            let suppressed = verdict.err().map(|r| match r {
+                FilterReason::AllowComment => Suppression::AllowComment("credlint:allow".into()),
+                other => Suppression::Filter(other.to_string()),
+            });
+            out.findings.push(Finding {
+                rule_id: rule.spec.id.clone(),
+                rule_name: rule.spec.name.clone(),
+                kind: FindingKind::Leak,
+                severity: rule.spec.severity,
+                message,
+                fingerprint: fingerprint(&[&rule.spec.id, path, secret.expose()]),
+                location: Location {
+                    path: Some(path.to_string()),
+                    span: Some(span),
+                    ..Default::default()
+                },
+                secret: Some(secret),
+                properties,
+                suppressed,
+                snippet: Some(snip),
+            });
+        }
+    }
+}
+
+/// Widest line a snippet keeps, in characters.
+const SNIPPET_WIDTH: usize = 160;
+
+/// The line of `own.start`, with `own` and every `other` range on it masked,
+/// cut to [`SNIPPET_WIDTH`] around the marker.
+fn snippet(
+    unit: &[u8],
+    lines: &LineIndex,
+    own: Range<usize>,
+    others: impl Iterator<Item = Range<usize>>,
+) -> Snippet {
+    let (line_no, _) = lines.line_col(own.start);
+    let line = lines.line_range(unit, line_no);
+    let mut masks: Vec<Range<usize>> = others
+        .chain(std::iter::once(own.clone()))
+        .filter(|r| r.start < line.end && r.end > line.start)
+        .map(|r| r.start.max(line.start)..r.end.min(line.end))
+        .collect();
+    masks.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut text = String::new();
+    let mut pos = line.start;
+    let (mut marker_column, mut marker_width) = (1, 1);
+    for m in masks {
+        if m.start < pos {
+            continue;
+        }
+        text.push_str(&String::from_utf8_lossy(&unit[pos..m.start]));
+        let masked = SecretValue::from_bytes(&unit[m.clone()]).masked();
+        if m.start == own.start.max(line.start) {
+            marker_column = text.chars().count() + 1;
+            marker_width = masked.chars().count().max(1);
+        }
+        text.push_str(&masked);
+        pos = m.end;
+    }
+    text.push_str(&String::from_utf8_lossy(&unit[pos..line.end]));
+    let text: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+    let n = text.chars().count();
+    if n > SNIPPET_WIDTH {
+        let start = marker_column.saturating_sub(SNIPPET_WIDTH / 3).min(n - SNIPPET_WIDTH);
+        let cut: String = text.chars().skip(start).take(SNIPPET_WIDTH).collect();
+        let lead = if start > 0 { "…" } else { "" };
+        return Snippet {
+            line: line_no,
+            text: format!("{lead}{cut}…"),
+            marker_column: marker_column - start + lead.chars().count(),
+            marker_width: marker_width.min(SNIPPET_WIDTH),
+        };
+    }
+    Snippet {
+        line: line_no,
+        text,
+        marker_column,
+        marker_width,
+    }
+}
+
+struct Decoded<'a> {
+    key: &'a str,
+    anchor: Range<usize>,
+    bytes: &'a [u8],
+}
+
+/// `credlint:allow` on the finding's line or the line before, with no rule
+/// ids (allows every rule) or with this rule's id among them.
+fn allowed_by_comment(unit: &[u8], lines: &LineIndex, offset: usize, rule_id: &str) -> bool {
+    let (line, _) = lines.line_col(offset);
+    let first = line.saturating_sub(1).max(1);
+    (first..=line).any(|l| {
+        let text = &unit[lines.line_range(unit, l)];
+        allow_comment_covers(text, rule_id)
+    })
+}
+
+/// Whether a line's `credlint:allow` marker covers `rule_id`.
+pub fn allow_comment_covers(line: &[u8], rule_id: &str) -> bool {
+    let Some(at) = memchr::memmem::find(line, b"credlint:allow") else {
+        return false;
+    };
+    let rest = &line[at + b"credlint:allow".len()..];
+    let ids: Vec<&[u8]> = rest
+        .split(|&b| b == b' ' || b == b',' || b == b'\t')
+        .filter(|t| !t.is_empty())
+        .take_while(|t| {
+            t.iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+                && t.iter().any(u8::is_ascii_lowercase)
+        })
+        .collect();
+    ids.is_empty() || ids.iter().any(|id| *id == rule_id.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_mask_every_secret_on_the_line() {
+        let unit = b"a\nkey1=SECRETONE1234 key2=SECRETTWO5678\n";
+        let idx = LineIndex::new(unit);
+        let own = 7..20;
+        let other = 26..39;
+        let s = snippet(unit, &idx, own, std::iter::once(other));
+        assert_eq!(s.line, 2);
+        assert!(!s.text.contains("SECRETONE1234"), "{}", s.text);
+        assert!(!s.text.contains("SECRETTWO5678"), "{}", s.text);
+        assert_eq!(s.marker_column, 6);
+    }
+
+    #[test]
+    fn allow_comment_forms() {
+        assert!(allow_comment_covers(b"x = 1 # credlint:allow", "aws-access-key-id"));
+        assert!(allow_comment_covers(b"// credlint:allow aws-access-key-id", "aws-access-key-id"));
+        assert!(!allow_comment_covers(b"// credlint:allow slack-bot-token", "aws-access-key-id"));
+        assert!(allow_comment_covers(
+            b"<!-- credlint:allow slack-bot-token,aws-access-key-id -->",
+            "aws-access-key-id"
+        ));
+        assert!(allow_comment_covers(b"# credlint:allow -- test fixture", "x"));
+        assert!(!allow_comment_covers(b"# nothing", "x"));
+    }
+}

@@ -1,0 +1,267 @@
+//! What every reporting command shares: config post-filters, ordering,
+//! writing the report and the exit code.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use credlint_core::{Finding, RuleMeta, Severity, Suppression};
+use credlint_report::{write_report, Format, Notice, Report, Summary};
+use miette::{IntoDiagnostic, WrapErr};
+
+use crate::cli::{ColorArg, FormatArg, OutputArgs};
+use crate::config::Loaded;
+
+/// Default failure threshold.
+pub const DEFAULT_FAIL_ON: Severity = Severity::Low;
+
+/// Config allowlists compiled once.
+pub struct Allowlist {
+    secrets: Vec<regex::Regex>,
+    rules: Vec<(String, Vec<regex::Regex>, Vec<glob_lite::Glob>)>,
+}
+
+impl Allowlist {
+    /// Compile the `[allow]` section.
+    pub fn new(cfg: &Loaded) -> miette::Result<Allowlist> {
+        let re = |s: &String| {
+            regex::Regex::new(s)
+                .into_diagnostic()
+                .wrap_err_with(|| format!("invalid allow regex `{s}` in the config"))
+        };
+        let secrets = cfg.config.allow.secrets.iter().map(re).collect::<Result<_, _>>()?;
+        let rules = cfg
+            .config
+            .allow
+            .rule
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.id.clone(),
+                    r.secrets.iter().map(re).collect::<Result<Vec<_>, _>>()?,
+                    r.paths.iter().map(|p| glob_lite::Glob::new(p)).collect(),
+                ))
+            })
+            .collect::<miette::Result<_>>()?;
+        Ok(Allowlist { secrets, rules })
+    }
+
+    fn matches(&self, f: &Finding) -> Option<String> {
+        let secret = f.secret.as_ref().map(|s| s.expose());
+        if let Some(s) = secret {
+            if let Some(re) = self.secrets.iter().find(|re| re.is_match(s)) {
+                return Some(format!("allow.secrets `{}`", re.as_str()));
+            }
+        }
+        let path = f.location.path.as_deref().unwrap_or("");
+        for (id, secrets, paths) in &self.rules {
+            if id != &f.rule_id {
+                continue;
+            }
+            if secrets.is_empty() && paths.is_empty() {
+                return Some(format!("allow.rule `{id}`"));
+            }
+            let secret_ok = secrets.is_empty() || secret.is_some_and(|s| secrets.iter().any(|r| r.is_match(s)));
+            let path_ok = paths.is_empty() || paths.iter().any(|g| g.matches(path));
+            if secret_ok && path_ok {
+                return Some(format!("allow.rule `{id}`"));
+            }
+        }
+        None
+    }
+}
+
+/// Apply config severity overrides, disabled checks and allowlists; drop
+/// suppressed findings unless they are to be shown; sort.
+pub fn post_filter(
+    mut findings: Vec<Finding>,
+    cfg: &Loaded,
+    disabled: &[String],
+    allow: &Allowlist,
+    keep_suppressed: bool,
+) -> Vec<Finding> {
+    findings.retain(|f| !disabled.contains(&f.rule_id));
+    for f in &mut findings {
+        if let Some(sev) = cfg.config.rules.severity.get(&f.rule_id) {
+            f.severity = *sev;
+        }
+        if f.suppressed.is_none() {
+            if let Some(why) = allow.matches(f) {
+                f.suppressed = Some(Suppression::Config(why));
+            }
+        }
+    }
+    if !keep_suppressed {
+        findings.retain(|f| f.suppressed.is_none());
+    }
+    sort(&mut findings);
+    findings
+}
+
+/// Order: by commit date (history), path, line, column, rule.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            (
+                f.location.commit.as_ref().map(|c| c.date.clone()),
+                f.location.commit.as_ref().map(|c| c.id.clone()),
+                f.display_path(),
+                f.location.span.map(|s| (s.start_line, s.start_column)),
+                f.rule_id.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+}
+
+/// Write the report and turn the findings into an exit code.
+#[allow(clippy::too_many_arguments)]
+pub fn finish(
+    out: &OutputArgs,
+    cfg: &Loaded,
+    findings: &[Finding],
+    rules: &[RuleMeta],
+    notices: &[Notice],
+    unit: &'static str,
+    units: u64,
+    bytes: u64,
+    elapsed: Duration,
+) -> miette::Result<ExitCode> {
+    let suppressed = findings.iter().filter(|f| f.suppressed.is_some()).count();
+    let summary = Summary {
+        unit,
+        units,
+        bytes,
+        findings: findings.len() - suppressed,
+        suppressed,
+        elapsed,
+    };
+    let format = match out.format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Json => Format::Json,
+        FormatArg::Jsonl => Format::Jsonl,
+        FormatArg::Sarif => Format::Sarif,
+    };
+    let to_terminal = out.output.is_none();
+    let color = match out.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            to_terminal
+                && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+        }
+    };
+    let report = Report {
+        findings,
+        quiet: out.quiet,
+        rules,
+        summary,
+        notices,
+        reveal: out.reveal,
+        color,
+        category: out.category.clone(),
+    };
+    let mut buf: Vec<u8> = Vec::with_capacity(4096);
+    write_report(format, &report, &mut buf).into_diagnostic()?;
+    match &out.output {
+        Some(path) => write_private(path, &buf)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot write {}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout.write_all(&buf).and_then(|_| stdout.flush()) {
+                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                    return Ok(exit_code(out, cfg, findings));
+                }
+                return Err(e).into_diagnostic();
+            }
+        }
+    }
+    if format != Format::Human && !out.quiet {
+        for n in notices {
+            eprintln!("warning: {}: {}", n.path, n.message);
+        }
+    }
+    Ok(exit_code(out, cfg, findings))
+}
+
+fn exit_code(out: &OutputArgs, cfg: &Loaded, findings: &[Finding]) -> ExitCode {
+    let fail_on = out.fail_on.or(cfg.config.fail_on).unwrap_or(DEFAULT_FAIL_ON);
+    if findings
+        .iter()
+        .any(|f| f.suppressed.is_none() && f.severity >= fail_on)
+    {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Reports can name secrets (masked) and where they are: write them 0600.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)?.write_all(bytes)
+}
+
+/// A small gitignore-style glob for config path allowlists: `*` within a
+/// segment, `**` across segments, `?` one character.
+pub mod glob_lite {
+    /// A compiled glob.
+    #[derive(Debug, Clone)]
+    pub struct Glob(regex::Regex);
+
+    impl Glob {
+        /// Compile; a glob without `/` matches the file name anywhere.
+        pub fn new(glob: &str) -> Glob {
+            let mut re = String::from("^");
+            if !glob.contains('/') {
+                re.push_str("(?:.*/)?");
+            }
+            let g = glob.trim_start_matches('/');
+            let mut chars = g.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '*' if chars.peek() == Some(&'*') => {
+                        chars.next();
+                        if chars.peek() == Some(&'/') {
+                            chars.next();
+                            re.push_str("(?:.*/)?");
+                        } else {
+                            re.push_str(".*");
+                        }
+                    }
+                    '*' => re.push_str("[^/]*"),
+                    '?' => re.push_str("[^/]"),
+                    c => re.push_str(&regex::escape(&c.to_string())),
+                }
+            }
+            re.push_str("(?:/.*)?$");
+            Glob(regex::Regex::new(&re).expect("escaped glob"))
+        }
+
+        /// Whether `path` matches.
+        pub fn matches(&self, path: &str) -> bool {
+            self.0.is_match(path)
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::Glob;
+
+        #[test]
+        fn globs() {
+            assert!(Glob::new("testdata/**").matches("testdata/a/b.txt"));
+            assert!(Glob::new("*.pem").matches("x/y/key.pem"));
+            assert!(!Glob::new("src/*.rs").matches("src/a/b.rs"));
+            assert!(Glob::new("src").matches("src/a/b.rs"));
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! `credlint scan`, `credlint rules`, `credlint explain`, and the setup the
+//! other scanning commands share (config, rule set, unit scanner).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use credlint_core::RuleMeta;
+use credlint_leaks::{RuleError, RuleSet};
+use credlint_report::Notice;
+use credlint_scan::{scan_paths, scan_reader, ScanOptions, UnitScanner};
+use miette::{miette, IntoDiagnostic, NamedSource};
+
+use crate::cli::{ExplainArgs, OutputArgs, RulesArgs, ScanArgs};
+use crate::config::{self, ConfigError, Loaded};
+use crate::output::{self, Allowlist};
+
+/// Load the config for a scan rooted at `root`.
+pub fn load_config(out: &OutputArgs, root: &Path) -> miette::Result<Loaded> {
+    if out.no_config {
+        return Ok(Loaded::default());
+    }
+    let path = match &out.config {
+        Some(p) => Some(p.clone()),
+        None => config::discover(root),
+    };
+    match path {
+        Some(p) => config::load(&p).map_err(|e| miette::Report::new(*e)),
+        None => Ok(Loaded::default()),
+    }
+}
+
+fn rule_error(e: RuleError, text: Option<&str>) -> miette::Report {
+    match (text, e.span.clone()) {
+        (Some(t), Some(span)) => miette::Report::new(ConfigError {
+            message: format!("bad rule: {}", e.message),
+            src: NamedSource::new(e.file.clone(), t.to_string()),
+            span: Some((span.start, span.end.saturating_sub(span.start)).into()),
+        }),
+        _ => miette!("{e}"),
+    }
+}
+
+/// Embedded rules plus the config's extra rule files, less disabled ids.
+pub fn build_rules(cfg: &Loaded, extra_disabled: &[String]) -> miette::Result<RuleSet> {
+    let mut builder = RuleSet::builder().with_embedded();
+    let mut texts = Vec::new();
+    for rel in &cfg.config.rules.extra {
+        let path = cfg.base().join(rel);
+        let text = std::fs::read_to_string(&path)
+            .into_diagnostic()
+            .map_err(|e| miette!("cannot read rule file {}: {e}", path.display()))?;
+        texts.push((path.display().to_string(), text.clone()));
+        builder = builder.add_file(path.display().to_string(), text);
+    }
+    let embedded = RuleSet::builder().with_embedded().build().map_err(|e| rule_error(e, None))?;
+    let known = |id: &String| embedded.get(id).is_some() || texts.iter().any(|(_, t)| t.contains(id.as_str()));
+    // Only leak-rule ids go to the rule set; policy ids are filtered later.
+    let disabled: Vec<String> = cfg
+        .config
+        .rules
+        .disable
+        .iter()
+        .chain(extra_disabled)
+        .filter(|id| known(id))
+        .cloned()
+        .collect();
+    builder.disable(disabled).build().map_err(|e| {
+        let text = texts.iter().find(|(n, _)| *n == e.file).map(|(_, t)| t.as_str());
+        rule_error(e, text)
+    })
+}
+
+/// Every enabled rule and check, for SARIF and `credlint rules`.
+pub fn all_meta(rules: &RuleSet) -> Vec<RuleMeta> {
+    rules.rules().iter().map(|r| r.meta()).collect()
+}
+
+pub fn run_scan(args: ScanArgs) -> miette::Result<ExitCode> {
+    let start = Instant::now();
+    let stdin = args.paths.iter().any(|p| p == Path::new("-"));
+    let root = if stdin { PathBuf::from(".") } else { args.paths[0].clone() };
+    for p in &args.paths {
+        if p != Path::new("-") && std::fs::symlink_metadata(p).is_err() {
+            return Err(miette!("no such file or folder: {}", p.display()));
+        }
+    }
+    let cfg = load_config(&args.out, &root)?;
+    let rules = Arc::new(build_rules(&cfg, &args.out.disable)?);
+    let allow = Allowlist::new(&cfg)?;
+    let scanner = UnitScanner::new(rules.clone(), None, args.out.show_filtered);
+    let mut exclude = cfg.config.scan.exclude.clone();
+    exclude.extend(args.exclude.iter().cloned());
+    let opts = ScanOptions {
+        max_file_size: args
+            .max_file_size
+            .or(cfg.config.scan.max_file_size)
+            .unwrap_or(ScanOptions::default().max_file_size),
+        no_ignore: args.no_ignore,
+        threads: args.threads,
+        exclude,
+        follow_links: args.follow_links,
+    };
+    let report = if stdin {
+        scan_reader("-", std::io::stdin().lock(), &scanner).into_diagnostic()?
+    } else {
+        scan_paths(&args.paths, &opts, &scanner).into_diagnostic()?
+    };
+    let mut disabled = cfg.config.rules.disable.clone();
+    disabled.extend(args.out.disable.iter().cloned());
+    let findings = output::post_filter(report.findings, &cfg, &disabled, &allow, args.out.show_filtered);
+    let notices: Vec<Notice> = report
+        .warnings
+        .into_iter()
+        .map(|w| Notice {
+            path: w.path,
+            message: w.message,
+        })
+        .collect();
+    output::finish(
+        &args.out,
+        &cfg,
+        &findings,
+        &all_meta(&rules),
+        &notices,
+        "files",
+        report.stats.files,
+        report.stats.bytes,
+        start.elapsed(),
+    )
+}
+
+pub fn run_rules(args: RulesArgs) -> miette::Result<ExitCode> {
+    let rules = RuleSet::embedded().map_err(|e| rule_error(e, None))?;
+    let metas: Vec<RuleMeta> = all_meta(&rules)
+        .into_iter()
+        .filter(|m| args.tag.as_ref().is_none_or(|t| m.tags.contains(t)))
+        .collect();
+    let mut out = String::new();
+    if args.json {
+        out = serde_json::to_string_pretty(&metas).into_diagnostic()?;
+        out.push('\n');
+    } else {
+        for m in &metas {
+            let kind = match m.kind {
+                credlint_core::FindingKind::Leak => "leak",
+                credlint_core::FindingKind::Policy => "policy",
+            };
+            out.push_str(&format!("{:<40} {:<8} {:<7} {}\n", m.id, m.severity.as_str(), kind, m.name));
+        }
+        out.push_str(&format!("{} rules\n", metas.len()));
+    }
+    print_or_pipe(&out)
+}
+
+pub fn run_explain(args: ExplainArgs) -> miette::Result<ExitCode> {
+    let rules = RuleSet::embedded().map_err(|e| rule_error(e, None))?;
+    let metas = all_meta(&rules);
+    match metas.iter().find(|m| m.id == args.id) {
+        Some(m) => print_or_pipe(&m.help_markdown),
+        None => Err(miette!(
+            "no rule or check `{}` (see `credlint rules`)",
+            args.id
+        )),
+    }
+}
+
+fn print_or_pipe(s: &str) -> miette::Result<ExitCode> {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    match o.write_all(s.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).into_diagnostic(),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
