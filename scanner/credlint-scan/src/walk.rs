@@ -342,12 +342,16 @@ fn scan_stream(
     Ok(Some(out))
 }
 
+/// UTF-16 by its byte-order mark, confirmed by NULs (UTF-16 text of mostly
+/// ASCII has one in every other byte): a file that merely starts with the
+/// bytes `FF FE` is scanned as bytes.
 fn utf16_bom(b: &[u8]) -> Option<bool> {
-    match b {
-        [0xFF, 0xFE, ..] => Some(false),
-        [0xFE, 0xFF, ..] => Some(true),
-        _ => None,
-    }
+    let big_endian = match b {
+        [0xFF, 0xFE, ..] => false,
+        [0xFE, 0xFF, ..] => true,
+        _ => return None,
+    };
+    memchr::memchr(0, &b[2..]).map(|_| big_endian)
 }
 
 fn transcode_utf16(b: &[u8], big_endian: bool) -> String {

@@ -1,0 +1,61 @@
+//! Helpers shared by the binary's integration tests: test-time secrets and
+//! trees. High-value formats are built here, never committed as literals.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use credlint_leaks::validate::crc32_checksum;
+
+/// Deterministic base62 characters from a seed.
+pub fn chars(n: usize, seed: &str) -> String {
+    const A: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for b in seed.bytes() {
+        x = (x ^ b as u64).wrapping_mul(0x100_0000_01b3);
+    }
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            A[(x % 62) as usize] as char
+        })
+        .collect()
+}
+
+/// A GitHub classic token with a valid checksum.
+pub fn github_token(seed: &str) -> String {
+    let r = chars(30, seed);
+    format!("{}{r}{}", "ghp_", crc32_checksum(r.as_bytes()))
+}
+
+/// The `credlint` binary under test.
+pub fn credlint() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("credlint").expect("binary built");
+    c.env_remove("CREDLINT_FORMAT").env("NO_COLOR", "1");
+    c
+}
+
+/// Write `text` to `dir/rel`, creating folders.
+pub fn write(dir: &Path, rel: &str, text: impl AsRef<[u8]>) -> PathBuf {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// The official SARIF 2.1.0 schema from `shared/schemas`.
+pub fn sarif_schema() -> serde_json::Value {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let candidates = [
+        here.join("../../../shared/schemas/sarif-schema-2.1.0.json"),
+        here.join("../../testdata/schemas/sarif-schema-2.1.0.json"),
+    ];
+    for c in &candidates {
+        if let Ok(t) = std::fs::read_to_string(c) {
+            return serde_json::from_str(&t).expect("schema is JSON");
+        }
+    }
+    panic!("SARIF schema not found in {candidates:?}");
+}
