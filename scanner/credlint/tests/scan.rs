@@ -353,3 +353,18 @@ fn rules_and_explain() {
     assert!(s.contains("## Why it matters") && s.contains("## Instead"));
     credlint().args(["explain", "no-such-rule"]).assert().code(2);
 }
+
+#[test]
+fn json_matches_its_documented_schema() {
+    let t = tree();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/findings.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let v = jsonschema::validator_for(&schema).unwrap();
+    let (_, doc) = json_findings(&["--show-filtered"], t.dir.path());
+    let errors: Vec<String> = v.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let (_, doc) = json_findings(&["--reveal"], t.dir.path());
+    assert!(v.is_valid(&doc));
+}
