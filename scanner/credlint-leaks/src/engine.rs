@@ -42,6 +42,8 @@ pub struct Candidate {
 #[derive(Debug, Default)]
 pub struct Scratch {
     windows: Vec<(u32, usize, usize)>,
+    /// Per rule, the index in `windows` of its last window.
+    open: Vec<usize>,
 }
 
 /// Builder for a [`RuleSet`]: embedded rules, extra rule files, disabled ids.
@@ -184,11 +186,25 @@ impl RuleSet {
     /// Scan `hay`; returns accepted and dropped candidates, ordered by position.
     pub fn scan(&self, hay: &[u8], scratch: &mut Scratch) -> Vec<Candidate> {
         scratch.windows.clear();
+        scratch.open.clear();
+        scratch.open.resize(self.rules.len(), usize::MAX);
+        // Hits arrive in order of position, so a rule's new window either
+        // extends its open window or starts a new one: the list holds only
+        // disjoint windows, however many hits a unit has.
         for m in self.ac.find_overlapping_iter(hay) {
             for &ri in &self.keyword_rules[m.pattern().as_usize()] {
                 let (before, after) = self.rules[ri as usize].window;
                 let start = line_start(hay, m.start().saturating_sub(before));
                 let end = line_end(hay, (m.end() + after).min(hay.len()));
+                let open = scratch.open[ri as usize];
+                if let Some(w) = scratch.windows.get_mut(open) {
+                    if start <= w.2 {
+                        w.1 = w.1.min(start);
+                        w.2 = w.2.max(end);
+                        continue;
+                    }
+                }
+                scratch.open[ri as usize] = scratch.windows.len();
                 scratch.windows.push((ri, start, end));
             }
         }
@@ -384,6 +400,18 @@ negative_examples = ["y"]
         let c = rs.scan(b"dmo_aaaaaaaaaaaaaaaaaaaa", &mut Scratch::default());
         assert_eq!(c.len(), 1);
         assert!(matches!(c[0].verdict, Err(FilterReason::Entropy { .. })));
+    }
+
+    #[test]
+    fn repeated_keywords_stay_linear_and_small() {
+        let rs = set();
+        let hay = "dmo_".repeat(2_000_000);
+        let mut scratch = Scratch::default();
+        let t = std::time::Instant::now();
+        let c = rs.scan(hay.as_bytes(), &mut scratch);
+        assert!(c.is_empty());
+        assert!(scratch.windows.len() <= 2, "windows merged as they open");
+        assert!(t.elapsed().as_secs() < 20);
     }
 
     #[test]

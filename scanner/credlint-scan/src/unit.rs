@@ -275,8 +275,19 @@ fn allowed_by_comment(unit: &[u8], lines: &LineIndex, offset: usize, rule_id: &s
     })
 }
 
-/// Whether a line's `credlint:allow` marker covers `rule_id`.
+/// Inline markers of other tools that mean "this line is a known,
+/// accepted secret", honoured so that a team moving to credlint keeps its
+/// reviewed exceptions (detect-secrets' and gitleaks' documented forms).
+const FOREIGN_ALLOW_MARKERS: &[&[u8]] = &[b"pragma: allowlist secret", b"gitleaks:allow"];
+
+/// Whether a line's `credlint:allow` marker (or a foreign one) covers `rule_id`.
 pub fn allow_comment_covers(line: &[u8], rule_id: &str) -> bool {
+    if FOREIGN_ALLOW_MARKERS
+        .iter()
+        .any(|m| memchr::memmem::find(line, m).is_some())
+    {
+        return true;
+    }
     let Some(at) = memchr::memmem::find(line, b"credlint:allow") else {
         return false;
     };
@@ -321,5 +332,7 @@ mod tests {
         ));
         assert!(allow_comment_covers(b"# credlint:allow -- test fixture", "x"));
         assert!(!allow_comment_covers(b"# nothing", "x"));
+        assert!(allow_comment_covers(b"k = 'v' # pragma: allowlist secret", "x"));
+        assert!(allow_comment_covers(b"k = 'v' # gitleaks:allow", "x"));
     }
 }
