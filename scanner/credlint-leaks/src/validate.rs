@@ -78,6 +78,17 @@ pub enum Validator {
     /// well-known default word (`password`, `secret`, `postgres`...) and not
     /// the same as the user name when the rule captures it as `key`.
     UriPassword,
+    /// `generic-secret`, plus: the key's last word does not name a setting
+    /// (`passwordHash`, `nextToken`, `secret_arn`), and the value is not a
+    /// template (`{name}`), a resource name (`arn:...`, `projects/...`), a
+    /// code reference or run of words (`NextPageToken`, `oauth2.credentials`,
+    /// `ACCESS_TOKEN_1`), or a stand-in containing `password`/`secret`
+    /// (also in leetspeak: `p4ssw0rd`).
+    GenericSecretStrict,
+    /// `base64-user-pass`, and the decoded password passes `uri-password`
+    /// with the decoded user name as its key (`user:pass`, `foo:bar`,
+    /// `admin:admin` are dropped).
+    Base64UserPassStrict,
 }
 
 impl FromStr for Validator {
@@ -93,9 +104,11 @@ impl FromStr for Validator {
             "url-password" => Validator::UrlPassword,
             "upper-lower-digit" => Validator::UpperLowerDigit,
             "uri-password" => Validator::UriPassword,
+            "generic-secret-strict" => Validator::GenericSecretStrict,
+            "base64-user-pass-strict" => Validator::Base64UserPassStrict,
             other => {
                 return Err(format!(
-                    "unknown validator `{other}` (known: crc32-base62, jwt, base64-user-pass, base64-private-key, generic-secret, mixed-chars, url-password, upper-lower-digit, uri-password)"
+                    "unknown validator `{other}` (known: crc32-base62, jwt, base64-user-pass, base64-private-key, generic-secret, mixed-chars, url-password, upper-lower-digit, uri-password, generic-secret-strict, base64-user-pass-strict)"
                 ))
             }
         })
@@ -147,6 +160,14 @@ impl Validator {
                 }
             }
             Validator::UriPassword => uri_password(secret, key),
+            Validator::GenericSecretStrict => generic_secret_strict(secret, key),
+            Validator::Base64UserPassStrict => {
+                base64_user_pass(secret)?;
+                let decoded = decode_b64(secret).ok_or(FilterReason::Format("not base64"))?;
+                let colon = memchr::memchr(b':', &decoded)
+                    .ok_or(FilterReason::Format("does not decode to user:password"))?;
+                uri_password(&decoded[colon + 1..], Some(&decoded[..colon]))
+            }
         }
     }
 }
@@ -195,14 +216,295 @@ fn uri_password(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason> {
     if secret.len() > 2 && secret[0] == b'%' && secret.ends_with(b"%") {
         return Err(FilterReason::Placeholder("a reference"));
     }
+    if is_template(secret) {
+        return Err(FilterReason::Placeholder("a template"));
+    }
     let lower = secret.to_ascii_lowercase();
-    if DEFAULT_PASSWORDS.iter().any(|w| lower == w.as_bytes()) {
+    let plain = unleet(secret);
+    let trimmed: &[u8] = {
+        let end = lower
+            .iter()
+            .rposition(|b| !b.is_ascii_digit())
+            .map_or(0, |i| i + 1);
+        &lower[..end]
+    };
+    if DEFAULT_PASSWORDS
+        .iter()
+        .any(|w| lower == w.as_bytes() || plain == w.as_bytes() || trimmed == w.as_bytes())
+    {
         return Err(FilterReason::Placeholder("a default or stand-in password"));
+    }
+    if memchr::memmem::find(&plain, b"password").is_some()
+        || memchr::memmem::find(&plain, b"passwd").is_some()
+        || lower.starts_with(b"your")
+    {
+        return Err(FilterReason::Placeholder("a stand-in password"));
     }
     if let Some(user) = key {
         if user.eq_ignore_ascii_case(secret) {
             return Err(FilterReason::Placeholder("the same as the user name"));
         }
+    }
+    Ok(())
+}
+
+/// Lowercase with common leetspeak undone (`P@ssw0rd` -> `password`).
+fn unleet(s: &[u8]) -> Vec<u8> {
+    s.iter()
+        .map(|&b| match b.to_ascii_lowercase() {
+            b'4' | b'@' => b'a',
+            b'0' => b'o',
+            b'3' => b'e',
+            b'1' | b'!' => b'i',
+            b'5' | b'$' => b's',
+            b'7' => b't',
+            c => c,
+        })
+        .collect()
+}
+
+/// `{name}`, `{0}`, `%{x}`: a format string or template, not a value.
+fn is_template(s: &[u8]) -> bool {
+    match (memchr::memchr(b'{', s), memchr::memrchr(b'}', s)) {
+        (Some(open), Some(close)) => close > open,
+        _ => false,
+    }
+}
+
+/// Last words of a key that mean the value is not itself a secret, matched
+/// on the key's last word (split at `_`, `-`, `.` and camelCase humps).
+const STRICT_NON_SECRET_KEY_WORDS: &[&str] = &[
+    "arn",
+    "arns",
+    "names",
+    "ids",
+    "reference",
+    "placeholder",
+    "prompt",
+    "hint",
+    "message",
+    "description",
+    "text",
+    "title",
+    "help",
+    "error",
+    "namespace",
+    "mount",
+    "region",
+    "user",
+    "username",
+    "email",
+    "algorithm",
+    "algo",
+    "kind",
+    "schema",
+    "rotation",
+    "generator",
+    "validator",
+    "marker",
+    "cursor",
+    "output",
+    "input",
+    "request",
+    "response",
+    "hashed",
+    "digest",
+    "checksum",
+    "salt",
+    "params",
+    "parameter",
+    "parameters",
+    "option",
+    "options",
+    "config",
+    "settings",
+    "setting",
+    "property",
+    "attribute",
+    "question",
+    "answer",
+    "reset",
+    "fields",
+    "key_name",
+    "keyname",
+    "secretname",
+    "tokentype",
+    "unit",
+    "units",
+    "signature",
+    "keys",
+];
+
+/// Whole keys (lowercased, separators removed) that hold pagination or
+/// request ids, not credentials.
+const STRICT_NON_SECRET_KEYS: &[&str] = &[
+    "nexttoken",
+    "pagetoken",
+    "nextpagetoken",
+    "continuationtoken",
+    "clienttoken",
+    "idempotencytoken",
+    "synctoken",
+    "resumptiontoken",
+    "outputtoken",
+    "inputtoken",
+    "paginationtoken",
+    "csrftoken",
+    "xsrftoken",
+    "csrfmiddlewaretoken",
+    "nextcontinuationtoken",
+    "starttoken",
+    "markertoken",
+    "requesttoken",
+    "statetoken",
+    "changetoken",
+    "verificationtoken",
+    "policyupdatetoken",
+    "purchasetoken",
+    "exporttoken",
+    "importtoken",
+    "updatetoken",
+];
+
+fn last_key_word(key: &[u8]) -> Vec<u8> {
+    let key: Vec<u8> = key
+        .iter()
+        .copied()
+        .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        .collect();
+    let start_sep = key
+        .iter()
+        .rposition(|b| matches!(b, b'_' | b'-' | b'.'))
+        .map_or(0, |i| i + 1);
+    let word = &key[start_sep..];
+    // camelCase: the last hump starts at the last lowercase->uppercase step.
+    let hump = word
+        .windows(2)
+        .rposition(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+        .map_or(0, |i| i + 1);
+    word[hump..].to_ascii_lowercase()
+}
+
+/// Letters that read as words (`NextPageToken`, `ACCESS`, `credentials`),
+/// not random letters (`hXkQpLmZ`): the average hump is 2.5 letters or more.
+fn is_wordlike(seg: &[u8]) -> bool {
+    if seg.len() < 3 || !seg.iter().all(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    let humps = 1
+        + seg
+            .windows(2)
+            .filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+            .count()
+        + seg
+            .windows(3)
+            .filter(|w| {
+                w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase() && w[2].is_ascii_lowercase()
+            })
+            .count();
+    2 * seg.len() >= 5 * humps
+}
+
+/// Every segment reads as words with a few digits (`oauth2.credentials`,
+/// `ACCESS_TOKEN_1`, `V1ServiceAccountTokenProjection`, `Password01`):
+/// code or a phrase, not a random value. Letter runs between digits must be
+/// words or at most two letters, digit runs at most five long, and at least
+/// one word of five or more letters with a vowel must occur.
+fn is_words(s: &[u8]) -> bool {
+    let mut long_word = false;
+    for seg in s.split(|b| matches!(b, b'.' | b'_' | b'-' | b':' | b'/' | b' ')) {
+        if seg.is_empty() {
+            continue;
+        }
+        let mut i = 0;
+        while i < seg.len() {
+            let start = i;
+            if seg[i].is_ascii_digit() {
+                while i < seg.len() && seg[i].is_ascii_digit() {
+                    i += 1;
+                }
+                if i - start > 5 {
+                    return false;
+                }
+                continue;
+            }
+            while i < seg.len() && !seg[i].is_ascii_digit() {
+                i += 1;
+            }
+            let part = &seg[start..i];
+            if part.len() <= 2 && part.iter().all(u8::is_ascii_alphabetic) {
+                continue;
+            }
+            if !is_wordlike(part) {
+                return false;
+            }
+            if part.len() >= 5
+                && part
+                    .iter()
+                    .any(|b| matches!(b.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u'))
+            {
+                long_word = true;
+            }
+        }
+    }
+    long_word
+}
+
+fn generic_secret_strict(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason> {
+    generic_secret(secret, key)?;
+    if let Some(key) = key {
+        let last = last_key_word(key);
+        let whole: Vec<u8> = key
+            .iter()
+            .filter(|b| b.is_ascii_alphanumeric())
+            .map(u8::to_ascii_lowercase)
+            .collect();
+        if NON_SECRET_KEY_SUFFIXES
+            .iter()
+            .chain(STRICT_NON_SECRET_KEY_WORDS)
+            .any(|w| last == w.as_bytes())
+            || STRICT_NON_SECRET_KEYS
+                .iter()
+                .any(|w| whole.ends_with(w.as_bytes()))
+            || memchr::memmem::find(&whole, b"public").is_some()
+        {
+            return Err(FilterReason::Format("key names a setting, not a secret"));
+        }
+    }
+    if is_template(secret) {
+        return Err(FilterReason::Placeholder("a template"));
+    }
+    let lower = secret.to_ascii_lowercase();
+    for prefix in [
+        &b"arn:"[..],
+        b"projects/",
+        b"sha256:",
+        b"sha1:",
+        b"sha512-",
+        b"#",
+    ] {
+        if lower.starts_with(prefix) {
+            return Err(FilterReason::Format("a resource name or digest reference"));
+        }
+    }
+    let plain = unleet(secret);
+    for word in [
+        &b"password"[..],
+        b"passwd",
+        b"secret",
+        b"qwerty",
+        b"letmein",
+        b"changeit",
+    ] {
+        if memchr::memmem::find(&plain, word).is_some() {
+            return Err(FilterReason::Placeholder("a stand-in value"));
+        }
+    }
+    if lower.starts_with(b"your") || lower.starts_with(b"my_") || lower.starts_with(b"my-") {
+        return Err(FilterReason::Placeholder("a stand-in value"));
+    }
+    if is_words(secret) {
+        return Err(FilterReason::Format("words or a code reference"));
     }
     Ok(())
 }
@@ -669,6 +971,49 @@ mod tests {
         assert!(v.check(b"guest", Some(b"guest")).is_err());
         assert!(v.check(b"rabbit", Some(b"Rabbit")).is_err());
         assert!(v.check(b"${PW}", None).is_err());
+        assert!(v.check(b"p4ssw0rd", Some(b"john")).is_err());
+        assert!(v.check(b"pass1", Some(b"log1")).is_err());
+        assert!(v.check(b"{auth_token}", None).is_err());
+    }
+
+    #[test]
+    fn strict_generic_values() {
+        let ok = |s: &str, k: &str| {
+            Validator::GenericSecretStrict.check(s.as_bytes(), Some(k.as_bytes()))
+        };
+        assert!(ok("kX9#mQ2$vL7!pR4", "password").is_ok());
+        assert!(ok("Zq8vN3rT6wY1uB5x", "apiKey").is_ok());
+        assert!(ok("hXkQpLmZwRtY7", "token").is_ok());
+        assert!(ok("NextPageToken", "output_token").is_err());
+        assert!(ok("CloudFrontOriginAccessIdentityList.NextMarker", "token").is_err());
+        assert!(ok("oauth2.credentials", "credentials").is_err());
+        assert!(ok("ACCESS_TOKEN_1", "subject_token").is_err());
+        assert!(ok("Password01", "password").is_err());
+        assert!(ok("P@ssw0rd123!", "password").is_err());
+        assert!(ok("{__relative_name__}", "secret").is_err());
+        assert!(ok(
+            "arn:aws:kms:us-west-2:123456789012:alias/x",
+            "encryptionKey"
+        )
+        .is_err());
+        assert!(ok("q5GwEl5bMGjKq6YmhpDLJ7hEwyWU54jJ", "nextToken").is_err());
+        assert!(ok("Zq8vN3rT6wY1uB5x", "passwordHash").is_err());
+        assert!(ok("Zq8vN3rT6wY1uB5x", "secret_arn").is_err());
+        assert!(ok("V1ServiceAccountTokenProjection", "token").is_err());
+        assert!(ok("oauth2client.client.OAuth2Credentials.", "credentials").is_err());
+        assert!(ok("k4t7wz2qlm5xnv3bpyr6", "token").is_ok());
+        assert!(ok("Zq8vN3rT6wY1uB5x", "token_public_key").is_err());
+    }
+
+    #[test]
+    fn strict_basic_auth() {
+        let v = Validator::Base64UserPassStrict;
+        // deploy:Tq7vR2mXc9Lp
+        assert!(v.check(b"ZGVwbG95OlRxN3ZSMm1YYzlMcA==", None).is_ok());
+        // foo:bar, user:pass, username:password
+        assert!(v.check(b"Zm9vOmJhcg==", None).is_err());
+        assert!(v.check(b"dXNlcjpwYXNz", None).is_err());
+        assert!(v.check(b"dXNlcm5hbWU6cGFzc3dvcmQ=", None).is_err());
     }
 
     #[test]
