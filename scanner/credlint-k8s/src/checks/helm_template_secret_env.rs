@@ -1,0 +1,78 @@
+//! # helm-template-secret-env: a Helm template puts a secret value into env
+//!
+//! ## What it finds
+//! In a chart's `templates/`, an environment variable whose literal
+//! `value:` is rendered from a `.Values` path that names a secret
+//! (`{{ .Values.db.password }}`, `{{ .Values.apiToken | quote }}`,
+//! `{{ required "…" .Values.auth.secret }}`). Templates are Go template
+//! text, not YAML, so this check reads lines.
+//!
+//! ## Why it matters
+//! The rendered Deployment carries the secret in plain text: in `helm get
+//! manifest`, in the release Secret, in the Deployment object (not
+//! encrypted at rest like a Secret) and for anyone who can read workloads.
+//!
+//! ## Example
+//! ```yaml
+//! env:
+//!   - name: DB_PASSWORD
+//!     value: {{ .Values.db.password | quote }}
+//! ```
+//!
+//! ## Instead
+//! Render the value into a Secret (or reference `.Values.existingSecret`)
+//! and use `valueFrom.secretKeyRef` — better, mount it as a file.
+//!
+//! ## References
+//! - https://helm.sh/docs/chart_best_practices/pods/
+//! - https://kubernetes.io/docs/concepts/security/secrets-good-practices/
+
+use credlint_core::{LineIndex, Severity, Span};
+
+use super::{CheckMeta, Scope};
+use crate::cx::Cx;
+
+/// Registry entry.
+pub static META: CheckMeta = CheckMeta {
+    id: "helm-template-secret-env",
+    name: "Helm template renders a secret into an env literal",
+    severity: Severity::Medium,
+    short: "A template sets an env var's literal value from a secret-named .Values path.",
+    tags: &["helm"],
+    references: &["https://helm.sh/docs/chart_best_practices/pods/"],
+    scope: Scope::Files,
+};
+
+pub(crate) fn check(cx: &mut Cx<'_>, path: &str, text: &str, lines: &LineIndex) {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let line_start = offset;
+        offset += line.len();
+        let t = line.trim_start();
+        let t2 = t.strip_prefix("- ").map(str::trim_start).unwrap_or(t);
+        let Some(rest) = t2.strip_prefix("value:") else { continue };
+        if !rest.contains("{{") {
+            continue;
+        }
+        let mut search = 0;
+        while let Some(i) = rest[search..].find(".Values.") {
+            let start = search + i + ".Values.".len();
+            let end = rest[start..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                .map_or(rest.len(), |e| start + e);
+            search = end;
+            let vpath = rest[start..end].trim_end_matches('.');
+            let last = vpath.rsplit('.').next().unwrap_or("");
+            if !crate::cred::secretish_key(last) {
+                continue;
+            }
+            let col = line_start + (line.len() - t2.len());
+            let span = Span::from_offsets(lines, col, col + "value:".len());
+            let msg = format!(
+                "env value rendered from `.Values.{vpath}` puts a secret into the workload in plain text; use a Secret and mount it"
+            );
+            cx.text(&META, path, Some(span), &format!(".Values.{vpath}"), msg);
+            break;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! # kustomize-secret-literal: Secret values committed through Kustomize
+//!
+//! ## What it finds
+//! In a `kustomization.yaml`, a `secretGenerator` with `literals`
+//! (a key named like a secret with a real value, or a value the leak
+//! rules recognise) or with `envs`/`env`/`files` — files
+//! of secret values that live in the repository next to it.
+//!
+//! ## Why it matters
+//! The generated Secret's values are in the repository in plain text: the
+//! same exposure as a committed Secret manifest, without even base64.
+//!
+//! ## Example
+//! ```yaml
+//! secretGenerator:
+//!   - name: db
+//!     literals:
+//!       - password=Zq8vN3rT6wY1uB5x
+//! ```
+//!
+//! ## Instead
+//! Generate the Secret from a store at deploy time (External Secrets, the
+//! Secrets Store CSI driver), or encrypt the env file with SOPS (KSOPS).
+//!
+//! ## References
+//! - https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/secretgenerator/
+//! - https://kubernetes.io/docs/tasks/configmap-secret/managing-secret-using-kustomize/
+
+use credlint_core::Severity;
+
+use super::{CheckMeta, Scope};
+use crate::cx::Cx;
+use crate::model::Object;
+
+/// Registry entry.
+pub static META: CheckMeta = CheckMeta {
+    id: "kustomize-secret-literal",
+    name: "Kustomize secretGenerator with committed values",
+    severity: Severity::High,
+    short: "A Kustomize secretGenerator takes Secret values from literals or files in the repository.",
+    tags: &["kustomize", "secrets"],
+    references: &["https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/secretgenerator/"],
+    scope: Scope::Files,
+};
+
+pub(crate) fn check(cx: &mut Cx<'_>, obj: &Object) {
+    let path = obj.origin.path.clone().unwrap_or_default();
+    let Some(gens) = obj.at().key("secretGenerator") else { return };
+    for g in gens.items() {
+        let name = g.node.get("name").and_then(|n| n.scalar_text()).unwrap_or("?").to_string();
+        if let Some(lits) = g.key("literals") {
+            for item in lits.items() {
+                let Some((k, v)) = item.text().and_then(|t| t.split_once('=')) else { continue };
+                let secret = crate::cred::credential(cx, k, v).is_some()
+                    || (crate::cred::secretish_key(k)
+                        && super::secret_manifest_committed::real_value(v, false));
+                if secret {
+                    let msg = format!(
+                        "secretGenerator `{name}` has the literal value of `{k}` in the repository"
+                    );
+                    cx.text(&META, &path, item.span, &format!("{name}/literal/{k}"), msg);
+                }
+            }
+        }
+        for key in ["envs", "files"] {
+            if let Some(list) = g.key(key) {
+                for item in list.items() {
+                    let file = item.text().unwrap_or("?");
+                    let msg = format!(
+                        "secretGenerator `{name}` reads Secret values from `{file}`, a file committed with the kustomization"
+                    );
+                    cx.text(&META, &path, item.span, &format!("{name}/{key}/{file}"), msg);
+                }
+            }
+        }
+        if let Some(env) = g.key("env") {
+            let file = env.text().unwrap_or("?");
+            let msg = format!(
+                "secretGenerator `{name}` reads Secret values from `{file}`, a file committed with the kustomization"
+            );
+            cx.text(&META, &path, env.span, &format!("{name}/env/{file}"), msg);
+        }
+    }
+}

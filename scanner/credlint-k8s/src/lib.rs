@@ -1,0 +1,214 @@
+//! credlint's policy checks for Kubernetes manifests, Helm charts,
+//! Kustomize, Dockerfiles and Compose files — and for live cluster objects.
+//!
+//! Place in the data flow: a *source* hands this crate either a file
+//! ([`classify`] then [`check_file`]) or objects read from an API server
+//! ([`check_objects`]). Files are parsed into the object model
+//! ([`model::Object`], a spanned [`model::Node`] tree built by [`yaml`]);
+//! live objects are converted from JSON into the same model without spans.
+//! Every Kubernetes check then runs on objects only — never on file text, a
+//! parser or a client — so a manifest and the same object in a cluster get
+//! the same verdict. Findings are [`credlint_core::Finding`]s of kind
+//! `Policy` with `secret: None`; credentials inside fields are recognised by
+//! calling the leak engine ([`credlint_leaks::RuleSet::scan`]) on the field's
+//! text, never by regexes of our own.
+//!
+//! Each check is a module of [`checks`] whose doc comment is its
+//! `credlint explain` page; [`checks()`] lists them all.
+
+pub mod checks;
+mod cred;
+mod cx;
+pub mod dockerfile;
+mod encryption;
+pub mod model;
+pub mod rbac;
+mod workload;
+pub mod yaml;
+
+use credlint_core::{Finding, LineIndex, RuleMeta};
+use credlint_leaks::RuleSet;
+
+pub use model::{At, Entry, Node, Object, Origin, Value};
+
+/// What kind of policy input a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileKind {
+    /// YAML or JSON with Kubernetes objects (`apiVersion` + `kind`),
+    /// including EncryptionConfiguration, audit Policy and static pods.
+    Manifest,
+    /// A Helm chart's `values*.yaml`.
+    HelmValues,
+    /// A Helm template (`templates/*.yaml` with `{{ … }}`): Go template text, not YAML.
+    HelmTemplate,
+    /// `kustomization.yaml`.
+    Kustomization,
+    /// A Dockerfile or Containerfile.
+    Dockerfile,
+    /// A docker-compose / compose file.
+    Compose,
+}
+
+/// The result of checking one file.
+#[derive(Debug, Default)]
+pub struct FileReport {
+    /// Policy findings, in file order.
+    pub findings: Vec<Finding>,
+    /// Problems with the file (malformed YAML, limits hit); the scan goes on.
+    pub warnings: Vec<String>,
+}
+
+/// Options of a live-cluster audit.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterContext {
+    /// The kubeconfig context name, written into every finding's object reference.
+    pub context: Option<String>,
+    /// Also judge Kubernetes' own default roles and bindings
+    /// (`kubernetes.io/bootstrapping: rbac-defaults`), normally left out.
+    pub include_defaults: bool,
+}
+
+/// Largest file we parse as YAML (bigger files get a warning).
+const MAX_YAML_BYTES: usize = 16 << 20;
+
+fn base_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// What kind of policy input a file is, decided cheaply from its path and
+/// first bytes; `None` = not ours.
+pub fn classify(path: &str, bytes: &[u8]) -> Option<FileKind> {
+    let name = base_name(path);
+    let lower = name.to_ascii_lowercase();
+    if lower == "dockerfile"
+        || lower.starts_with("dockerfile.")
+        || lower.ends_with(".dockerfile")
+        || lower == "containerfile"
+        || lower.starts_with("containerfile.")
+    {
+        return Some(FileKind::Dockerfile);
+    }
+    let ext_yaml = lower.ends_with(".yaml") || lower.ends_with(".yml");
+    let ext_json = lower.ends_with(".json");
+    if !(ext_yaml || ext_json || lower.ends_with(".tpl")) {
+        return None;
+    }
+    if ext_yaml
+        && (lower.starts_with("docker-compose")
+            || lower == "compose.yaml"
+            || lower == "compose.yml"
+            || lower.starts_with("compose."))
+    {
+        return Some(FileKind::Compose);
+    }
+    if lower == "kustomization.yaml" || lower == "kustomization.yml" {
+        return Some(FileKind::Kustomization);
+    }
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let in_templates = path.starts_with("templates/") || path.contains("/templates/");
+    if in_templates && memchr_str(bytes, b"{{") {
+        return Some(FileKind::HelmTemplate);
+    }
+    if ext_yaml && lower.starts_with("values") {
+        return Some(FileKind::HelmValues);
+    }
+    if (ext_yaml || ext_json) && memchr_str(head, b"apiVersion") && memchr_str(head, b"kind") {
+        return Some(FileKind::Manifest);
+    }
+    None
+}
+
+fn memchr_str(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Run every applicable check on one file. `path` is relative to the scan
+/// root, `/`-separated.
+pub fn check_file(path: &str, bytes: &[u8], kind: FileKind, leaks: &RuleSet) -> FileReport {
+    let mut report = FileReport::default();
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        report
+            .warnings
+            .push(format!("{path}: not UTF-8 text; policy checks skipped"));
+        return report;
+    };
+    let mut cx = cx::Cx::new(leaks, false, false);
+    let lines = LineIndex::new(bytes);
+    match kind {
+        FileKind::Dockerfile => checks::dockerfile_checks(&mut cx, path, text, &lines),
+        FileKind::HelmTemplate => {
+            checks::helm_template_secret_env::check(&mut cx, path, text, &lines)
+        }
+        FileKind::Manifest | FileKind::HelmValues | FileKind::Kustomization | FileKind::Compose => {
+            if bytes.len() > MAX_YAML_BYTES {
+                report.warnings.push(format!(
+                    "{path}: {} bytes is over the {} MiB YAML limit; policy checks skipped",
+                    bytes.len(),
+                    MAX_YAML_BYTES >> 20
+                ));
+                return report;
+            }
+            let (docs, err) = yaml::load(text, &lines, yaml::Limits::default());
+            if let Some(e) = err {
+                report.warnings.push(format!("{path}: {e}"));
+            }
+            let origin = Origin {
+                path: Some(path.to_string()),
+                context: None,
+            };
+            match kind {
+                FileKind::Manifest => {
+                    let objects: Vec<Object> = docs
+                        .into_iter()
+                        .flat_map(|d| Object::expand(d, &origin))
+                        .filter(|o| !o.kind.is_empty())
+                        .collect();
+                    checks::run_objects(&mut cx, &objects);
+                }
+                _ => {
+                    for d in docs {
+                        let o = Object::new(d, origin.clone());
+                        match kind {
+                            FileKind::HelmValues => {
+                                checks::helm_values_credential::check(&mut cx, &o)
+                            }
+                            FileKind::Kustomization => {
+                                checks::kustomize_secret_literal::check(&mut cx, &o)
+                            }
+                            _ => checks::compose_env_credential::check(&mut cx, &o),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    report.findings = cx.into_findings();
+    report
+}
+
+/// One [`RuleMeta`] per policy check; `help_markdown` is the check module's
+/// documentation (What it finds · Why it matters · Example · Instead · References).
+pub fn checks() -> Vec<RuleMeta> {
+    checks::ALL.iter().map(|m| m.rule_meta()).collect()
+}
+
+/// The same checks over objects read from an API server (no spans): RBAC
+/// aggregation and bindings are resolved across all of `objects`. Checks
+/// that only make sense for files in a repository (a committed Secret
+/// manifest, Helm/Docker/Compose files) do not run here.
+pub fn check_objects(objects: &[Object], ctx: &ClusterContext, leaks: &RuleSet) -> Vec<Finding> {
+    let mut cx = cx::Cx::new(leaks, true, ctx.include_defaults);
+    checks::run_objects(&mut cx, objects);
+    let mut out = cx.into_findings();
+    if let Some(c) = &ctx.context {
+        for f in &mut out {
+            if let Some(o) = &mut f.location.object {
+                if o.context.is_none() {
+                    o.context = Some(c.clone());
+                }
+            }
+        }
+    }
+    out
+}

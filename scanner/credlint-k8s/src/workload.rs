@@ -1,0 +1,87 @@
+//! Where pods hide in objects: the pod spec of a Pod and of every pod
+//! template (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob,
+//! ReplicationController, PodTemplate), their containers, and the
+//! kube-apiserver static pod with its command-line flags.
+
+use crate::model::{At, Object};
+
+/// The pod specs of an object.
+pub(crate) fn pod_specs(obj: &Object) -> Vec<At<'_>> {
+    let root = obj.at();
+    let path: &[&str] = match obj.kind.as_str() {
+        "Pod" => &["spec"],
+        "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "Job"
+        | "ReplicationController" => &["spec", "template", "spec"],
+        "CronJob" => &["spec", "jobTemplate", "spec", "template", "spec"],
+        "PodTemplate" => &["template", "spec"],
+        _ => return Vec::new(),
+    };
+    root.keys(path).into_iter().collect()
+}
+
+/// Every container of a pod spec: `containers`, `initContainers`, `ephemeralContainers`.
+pub(crate) fn containers<'a>(spec: &At<'a>) -> Vec<At<'a>> {
+    ["containers", "initContainers", "ephemeralContainers"]
+        .iter()
+        .filter_map(|k| spec.key(k))
+        .flat_map(|list| list.items())
+        .collect()
+}
+
+/// The kube-apiserver container of a (static) pod.
+pub(crate) struct ApiServer<'a> {
+    /// The container.
+    pub container: At<'a>,
+    /// `command[1..]` and `args`, as written.
+    pub flags: Vec<&'a str>,
+}
+
+impl ApiServer<'_> {
+    /// Whether `--name` is set (as `--name=value` or `--name value`).
+    pub fn has_flag(&self, name: &str) -> bool {
+        self.flags.iter().any(|f| {
+            f.strip_prefix(name)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('='))
+        })
+    }
+
+    /// Where a finding about a missing flag points: the `command:` key.
+    pub fn command_at(&self) -> At<'_> {
+        self.container
+            .key("command")
+            .or_else(|| self.container.key("args"))
+            .unwrap_or_else(|| self.container.clone())
+    }
+}
+
+/// The kube-apiserver container, if `obj` is a Pod that runs one.
+pub(crate) fn apiserver(obj: &Object) -> Option<ApiServer<'_>> {
+    if obj.kind != "Pod" {
+        return None;
+    }
+    let spec = obj.at().key("spec")?;
+    for c in containers(&spec) {
+        let command = c
+            .key("command")
+            .map(|a| a.node.strings())
+            .unwrap_or_default();
+        let args = c.key("args").map(|a| a.node.strings()).unwrap_or_default();
+        let runs = command
+            .first()
+            .or(args.first())
+            .is_some_and(|c| c.rsplit('/').next() == Some("kube-apiserver"));
+        if runs {
+            let mut flags: Vec<&str> = command.iter().skip(1).copied().collect();
+            flags.extend(args.iter().copied().filter(|a| a.starts_with("--")));
+            return Some(ApiServer {
+                container: c,
+                flags,
+            });
+        }
+    }
+    None
+}
