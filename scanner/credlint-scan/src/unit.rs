@@ -213,7 +213,17 @@ fn snippet(
     others: impl Iterator<Item = Range<usize>>,
 ) -> Snippet {
     let (line_no, _) = lines.line_col(own.start);
-    let line = lines.line_range(unit, line_no);
+    let mut line = lines.line_range(unit, line_no);
+    // On a huge line (minified code, a 2 GB log line) look only near the
+    // finding; the cut below keeps SNIPPET_WIDTH characters anyway.
+    const NEAR: usize = 4 * SNIPPET_WIDTH;
+    let clipped_start = line.start < own.start.saturating_sub(NEAR);
+    if clipped_start {
+        line.start = floor_char(unit, own.start - NEAR);
+    }
+    if line.end > own.end.saturating_add(NEAR) {
+        line.end = floor_char(unit, own.end + NEAR);
+    }
     let mut masks: Vec<Range<usize>> = others
         .chain(std::iter::once(own.clone()))
         .filter(|r| r.start < line.end && r.end > line.start)
@@ -237,7 +247,11 @@ fn snippet(
         pos = m.end;
     }
     text.push_str(&String::from_utf8_lossy(&unit[pos..line.end]));
-    let text: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+    let mut text: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+    if clipped_start {
+        text.insert(0, '…');
+        marker_column += 1;
+    }
     let n = text.chars().count();
     if n > SNIPPET_WIDTH {
         let start = marker_column.saturating_sub(SNIPPET_WIDTH / 3).min(n - SNIPPET_WIDTH);
@@ -256,6 +270,15 @@ fn snippet(
         marker_column,
         marker_width,
     }
+}
+
+/// Move `at` back to a UTF-8 character boundary (at most 3 bytes).
+fn floor_char(unit: &[u8], mut at: usize) -> usize {
+    let floor = at.saturating_sub(3);
+    while at > floor && at < unit.len() && (unit[at] & 0xC0) == 0x80 {
+        at -= 1;
+    }
+    at
 }
 
 struct Decoded<'a> {

@@ -1,0 +1,174 @@
+//! Hostile input for `credlint scan` (issue 7, file side). Each case gets a
+//! warning naming the unit, or is handled silently where that is right, and
+//! the scan finishes with every other finding intact. Full-size versions
+//! (a 2 GB single-line file, `AKIA` × 10⁷) are in `bench/stress.sh`, which
+//! also measures peak memory; these are scaled down to run in CI.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{credlint, github_token, write};
+use serde_json::Value;
+
+fn scan_json(dir: &std::path::Path, extra: &[&str]) -> (i32, Value) {
+    let out = credlint()
+        .args(["scan", "--no-config", "-f", "json", "--max-file-size", "4G"])
+        .args(extra)
+        .arg(dir)
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    (out.status.code().unwrap_or(-1), v)
+}
+
+fn paths(v: &Value) -> Vec<String> {
+    let mut p: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    p.sort();
+    p
+}
+
+#[test]
+fn one_huge_line_is_scanned_in_chunks() {
+    let d = tempfile::tempdir().unwrap();
+    let tok = github_token("long-line");
+    // 48 MiB on one line: three chunks, with no line start to cut at.
+    let filler = "x".repeat(1 << 20);
+    let mut line = String::with_capacity(49 << 20);
+    for i in 0..48 {
+        line.push_str(&filler);
+        if i == 20 || i == 47 {
+            line.push(' ');
+            line.push_str(&tok);
+            line.push(' ');
+        }
+    }
+    write(d.path(), "one-line.min.js", &line);
+    let (code, v) = scan_json(d.path(), &[]);
+    assert_eq!(code, 1);
+    let f = v["findings"].as_array().unwrap();
+    assert_eq!(f.len(), 2, "both secrets, each once");
+    assert!(f.iter().all(|f| f["line"] == 1));
+    // The snippet is cut to a readable width around the finding.
+    let out = credlint()
+        .args(["scan", "--no-config", "--max-file-size", "4G"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    let human = String::from_utf8(out.stdout).unwrap();
+    assert!(human.lines().all(|l| l.chars().count() < 400), "no huge lines printed");
+}
+
+#[test]
+fn a_repeated_keyword_does_not_go_quadratic() {
+    let d = tempfile::tempdir().unwrap();
+    // 10^6 (CI scale; the stress script does 10^7) copies of a keyword.
+    write(d.path(), "akia.txt", "AKIA".repeat(1_000_000));
+    write(d.path(), "ghp.txt", "ghp_".repeat(1_000_000));
+    let tok = github_token("beside-the-flood");
+    write(d.path(), "real.env", format!("T={tok}\n"));
+    let t = std::time::Instant::now();
+    let (_, v) = scan_json(d.path(), &[]);
+    assert!(t.elapsed() < Duration::from_secs(60), "took {:?}", t.elapsed());
+    assert_eq!(paths(&v), vec!["real.env"]);
+}
+
+#[test]
+fn nul_heavy_and_odd_encodings() {
+    let d = tempfile::tempdir().unwrap();
+    let tok = github_token("enc");
+    write(d.path(), "nul.bin", vec![0u8; 1 << 20]);
+    // A NUL only after the sniffed start: text with a stray NUL is still scanned.
+    let mut late = "a\n".repeat(10_000).into_bytes();
+    late.push(0);
+    late.extend_from_slice(format!("\nT={tok}\n").as_bytes());
+    write(d.path(), "late-nul.txt", late);
+    // UTF-16 big-endian with a BOM.
+    let mut be = vec![0xFE, 0xFF];
+    for u in format!("T={tok}\n").encode_utf16() {
+        be.extend_from_slice(&u.to_be_bytes());
+    }
+    write(d.path(), "be16.txt", be);
+    let (_, v) = scan_json(d.path(), &[]);
+    assert_eq!(paths(&v), vec!["be16.txt", "late-nul.txt"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn non_utf8_names_and_dangling_links() {
+    use std::os::unix::ffi::OsStrExt;
+    let d = tempfile::tempdir().unwrap();
+    let tok = github_token("names");
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.env");
+    std::fs::write(d.path().join(name), format!("T={tok}\n")).unwrap();
+    std::os::unix::fs::symlink("/does/not/exist", d.path().join("dangling")).unwrap();
+    write(d.path(), "ok.env", format!("T={}\n", github_token("ok")));
+    let (code, v) = scan_json(d.path(), &["--follow-links"]);
+    assert_eq!(code, 1);
+    let p = paths(&v);
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(p.iter().any(|p| p.starts_with("caf")));
+    let notices = v["notices"].as_array().unwrap();
+    assert!(
+        notices.iter().any(|n| n.to_string().contains("dangling")),
+        "a warning names the broken link: {notices:?}"
+    );
+}
+
+/// Permission denied: only meaningful when the scan does not run as root,
+/// so as root the binary is run as `nobody` through `setpriv`.
+#[cfg(unix)]
+#[test]
+fn unreadable_files_and_folders_are_warnings() {
+    use std::os::unix::fs::PermissionsExt;
+    let root_user = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0"))
+        .unwrap_or(false);
+    let setpriv = std::path::Path::new("/usr/bin/setpriv");
+    if root_user && !setpriv.exists() {
+        eprintln!("skipped: running as root without setpriv to drop privileges");
+        return;
+    }
+    let d = tempfile::Builder::new().prefix("credlint-perm").tempdir_in("/tmp").unwrap();
+    std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let tok = github_token("perm");
+    write(d.path(), "readable.env", format!("T={tok}\n"));
+    let secret = write(d.path(), "locked.env", format!("T={}\n", github_token("locked")));
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::create_dir(d.path().join("closed")).unwrap();
+    write(d.path(), "closed/inner.env", format!("T={}\n", github_token("inner")));
+    std::fs::set_permissions(d.path().join("closed"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(d.path().join("readable.env"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("credlint");
+    let mut cmd = if root_user {
+        let mut c = std::process::Command::new(setpriv);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]).arg(&bin);
+        c
+    } else {
+        std::process::Command::new(&bin)
+    };
+    let out = cmd
+        .args(["scan", "--no-config", "-f", "json"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    // Restore so the temp dir can be removed.
+    std::fs::set_permissions(d.path().join("closed"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(out.status.code(), Some(1), "findings, not an abort");
+    assert_eq!(paths(&v), vec!["readable.env"]);
+    let notices = v["notices"].to_string();
+    assert!(notices.contains("locked.env"), "{notices}");
+    assert!(notices.contains("closed"), "{notices}");
+}
