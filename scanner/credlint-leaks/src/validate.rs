@@ -652,6 +652,7 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "<",
     ">",
     "${",
+    "enc[",
     "{{",
     "}}",
     "$(",

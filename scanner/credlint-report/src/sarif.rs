@@ -32,8 +32,11 @@ pub(crate) fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
             FindingKind::Leak => "secret".into(),
             FindingKind::Policy => "policy".into(),
         });
-        tags.extend(meta.tags.iter().cloned());
-        tags.dedup();
+        for t in &meta.tags {
+            if !tags.contains(t) {
+                tags.push(t.clone());
+            }
+        }
         tags.truncate(MAX_TAGS);
         rules.push(json!({
             "id": meta.id,

@@ -22,18 +22,46 @@ pub struct Decoded {
 
 /// Decoded `data:` values of every `kind: Secret` document in `text`.
 pub fn secret_data(text: &[u8]) -> Vec<Decoded> {
+    section_values(text, b"Secret", b"data:")
+        .into_iter()
+        .filter_map(|(key, anchor)| {
+            let v = &text[anchor.clone()];
+            if v.len() < 4 || !v.iter().all(|b| b.is_ascii_alphanumeric() || b"+/=_-".contains(b)) {
+                return None;
+            }
+            let bytes = credlint_leaks::validate::decode_base64(v)?;
+            if bytes.is_empty() || bytes.iter().filter(|&&b| b == 0).count() > bytes.len() / 10 {
+                return None;
+            }
+            Some(Decoded { key, anchor, bytes })
+        })
+        .collect()
+}
+
+/// Ranges of ciphertext that is safe to commit by design: the
+/// `encryptedData:` values of a Bitnami `SealedSecret`.
+pub fn sealed_ranges(text: &[u8]) -> Vec<Range<usize>> {
+    section_values(text, b"SealedSecret", b"encryptedData:")
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect()
+}
+
+/// `(key, value range)` of each `key: value` line directly under `section`
+/// in every document whose top-level `kind` is `kind`.
+fn section_values(text: &[u8], kind: &[u8], section: &[u8]) -> Vec<(String, Range<usize>)> {
     let mut out = Vec::new();
-    if memchr::memmem::find(text, b"Secret").is_none() {
+    if memchr::memmem::find(text, kind).is_none() || memchr::memmem::find(text, section).is_none() {
         return out;
     }
     let mut doc_start = 0;
     for (start, line) in lines(text) {
         if line.starts_with(b"---") {
-            scan_doc(text, doc_start, start, &mut out);
+            scan_doc(text, doc_start, start, kind, section, &mut out);
             doc_start = start + line.len();
         }
     }
-    scan_doc(text, doc_start, text.len(), &mut out);
+    scan_doc(text, doc_start, text.len(), kind, section, &mut out);
     out
 }
 
@@ -54,16 +82,23 @@ fn indent(line: &[u8]) -> usize {
     line.iter().take_while(|&&b| b == b' ').count()
 }
 
-fn scan_doc(text: &[u8], start: usize, end: usize, out: &mut Vec<Decoded>) {
+fn scan_doc(
+    text: &[u8],
+    start: usize,
+    end: usize,
+    kind: &[u8],
+    section: &[u8],
+    out: &mut Vec<(String, Range<usize>)>,
+) {
     let doc = &text[start..end];
-    let is_secret = lines(doc).any(|(_, l)| {
+    let is_kind = lines(doc).any(|(_, l)| {
         let t = l.trim_ascii();
-        t.starts_with(b"kind:") && t[5..].trim_ascii() == b"Secret" && indent(l) == 0
+        t.starts_with(b"kind:") && t[5..].trim_ascii() == kind && indent(l) == 0
     });
-    if !is_secret {
+    if !is_kind {
         return;
     }
-    let mut data_indent: Option<usize> = None;
+    let mut section_indent: Option<usize> = None;
     let mut child_indent: Option<usize> = None;
     for (off, line) in lines(doc) {
         let t = line.trim_ascii();
@@ -71,27 +106,27 @@ fn scan_doc(text: &[u8], start: usize, end: usize, out: &mut Vec<Decoded>) {
             continue;
         }
         let ind = indent(line);
-        if let Some(di) = data_indent {
-            if ind <= di {
-                data_indent = None;
+        if let Some(si) = section_indent {
+            if ind <= si {
+                section_indent = None;
                 child_indent = None;
             } else if child_indent.is_none_or(|ci| ci == ind) {
                 child_indent = Some(ind);
-                if let Some(d) = key_value(text, start + off, line) {
-                    out.push(d);
+                if let Some(kv) = key_value(start + off, line) {
+                    out.push(kv);
                 }
                 continue;
             } else {
                 continue;
             }
         }
-        if t == b"data:" {
-            data_indent = Some(ind);
+        if t == section {
+            section_indent = Some(ind);
         }
     }
 }
 
-fn key_value(text: &[u8], line_start: usize, line: &[u8]) -> Option<Decoded> {
+fn key_value(line_start: usize, line: &[u8]) -> Option<(String, Range<usize>)> {
     let colon = memchr::memchr(b':', line)?;
     let key = line[..colon].trim_ascii();
     let key = key.strip_prefix(b"\"").and_then(|k| k.strip_suffix(b"\"")).unwrap_or(key);
@@ -107,20 +142,11 @@ fn key_value(text: &[u8], line_start: usize, line: &[u8]) -> Option<Decoded> {
         v = inner;
         vstart += 1;
     }
-    if v.len() < 4 || !v.iter().all(|b| b.is_ascii_alphanumeric() || b"+/=_-".contains(b)) {
-        return None;
-    }
-    let bytes = credlint_leaks::validate::decode_base64(v)?;
-    if bytes.is_empty() || bytes.iter().filter(|&&b| b == 0).count() > bytes.len() / 10 {
+    if v.is_empty() {
         return None;
     }
     let anchor_start = line_start + vstart;
-    let _ = text;
-    Some(Decoded {
-        key: String::from_utf8_lossy(key).into_owned(),
-        anchor: anchor_start..anchor_start + v.len(),
-        bytes,
-    })
+    Some((String::from_utf8_lossy(key).into_owned(), anchor_start..anchor_start + v.len()))
 }
 
 #[cfg(test)]
@@ -136,6 +162,14 @@ mod tests {
         assert_eq!(d[0].bytes, b"hunter2");
         assert_eq!(&y[d[0].anchor.clone()], b"aHVudGVyMg==");
         assert_eq!(d[1].bytes, b"admin");
+    }
+
+    #[test]
+    fn sealed_secret_ciphertext() {
+        let y = b"kind: SealedSecret\nspec:\n  encryptedData:\n    password: AgBy3i4OJSWK\n";
+        let r = sealed_ranges(y);
+        assert_eq!(r.len(), 1);
+        assert_eq!(&y[r[0].clone()], b"AgBy3i4OJSWK");
     }
 
     #[test]

@@ -82,9 +82,33 @@ impl UnitScanner {
     pub fn scan_unit(&self, path: &str, bytes: &[u8], scratch: &mut Scratch) -> UnitOutput {
         let mut out = UnitOutput::default();
         let mut lines: Option<LineIndex> = None;
-        let candidates = self.rules.scan(bytes, scratch);
+        let mut candidates = self.rules.scan(bytes, scratch);
+        let decoded = decode::secret_data(bytes);
+        let sealed = decode::sealed_ranges(bytes);
+        for c in &mut candidates {
+            if c.verdict.is_ok()
+                && sealed
+                    .iter()
+                    .any(|r| c.secret.start < r.end && r.start < c.secret.end)
+            {
+                c.verdict = Err(FilterReason::Format("SealedSecret ciphertext"));
+            }
+        }
+        // A decoded value is judged on what it decodes to: a generic rule's
+        // hit on its encoded form would only repeat (or guess at) that.
+        for c in &mut candidates {
+            let generic = self.rules.rules()[c.rule].spec.generic;
+            if generic
+                && c.verdict.is_ok()
+                && decoded
+                    .iter()
+                    .any(|d| c.secret.start < d.anchor.end && d.anchor.start < c.secret.end)
+            {
+                c.verdict = Err(FilterReason::Duplicate("the decoded value".into()));
+            }
+        }
         self.collect(path, bytes, &candidates, None, ChunkBase::default(), None, &mut lines, &mut out);
-        for d in decode::secret_data(bytes) {
+        for d in decoded {
             let inner = self.rules.scan(&d.bytes, scratch);
             if inner.is_empty() {
                 continue;
