@@ -22,6 +22,7 @@ pub struct RuleSet {
     ac: AhoCorasick,
     /// For each keyword pattern of `ac`, the rules that own it.
     keyword_rules: Vec<Vec<u32>>,
+    keywords: Vec<String>,
     by_id: HashMap<String, usize>,
 }
 
@@ -44,6 +45,31 @@ pub struct Scratch {
     windows: Vec<(u32, usize, usize)>,
     /// Per rule, the index in `windows` of its last window.
     open: Vec<usize>,
+    /// Per rule: (windows run, bytes windowed, nanoseconds in its regex),
+    /// when profiling was asked for.
+    profile: Option<Vec<(u64, u64, u64)>>,
+    /// Hits per keyword, when profiling.
+    keyword_hits: Vec<u64>,
+}
+
+impl Scratch {
+    /// A scratch that records per-rule cost (see [`Scratch::profile`]).
+    pub fn profiling() -> Self {
+        Scratch {
+            profile: Some(Vec::new()),
+            ..Scratch::default()
+        }
+    }
+
+    /// Per rule index: (windows run, bytes windowed, nanoseconds in its regex).
+    pub fn profile(&self) -> Option<&[(u64, u64, u64)]> {
+        self.profile.as_deref()
+    }
+
+    /// Hits per keyword (see [`RuleSet::keywords`]), when profiling.
+    pub fn keyword_hits(&self) -> &[u64] {
+        &self.keyword_hits
+    }
 }
 
 /// Builder for a [`RuleSet`]: embedded rules, extra rule files, disabled ids.
@@ -169,8 +195,14 @@ impl RuleSet {
             rules,
             ac,
             keyword_rules,
+            keywords,
             by_id,
         })
+    }
+
+    /// The distinct keywords (lowercased), in automaton pattern order.
+    pub fn keywords(&self) -> &[String] {
+        &self.keywords
     }
 
     /// All rules, in load order.
@@ -191,7 +223,14 @@ impl RuleSet {
         // Hits arrive in order of position, so a rule's new window either
         // extends its open window or starts a new one: the list holds only
         // disjoint windows, however many hits a unit has.
+        let profiling = scratch.profile.is_some();
+        if profiling {
+            scratch.keyword_hits.resize(self.keywords.len(), 0);
+        }
         for m in self.ac.find_overlapping_iter(hay) {
+            if profiling {
+                scratch.keyword_hits[m.pattern().as_usize()] += 1;
+            }
             for &ri in &self.keyword_rules[m.pattern().as_usize()] {
                 let (before, after) = self.rules[ri as usize].window;
                 let start = line_start(hay, m.start().saturating_sub(before));
@@ -224,7 +263,18 @@ impl RuleSet {
                 end = end.max(scratch.windows[i].2);
                 i += 1;
             }
-            self.run_rule(ri as usize, hay, start, end, &mut out);
+            match &mut scratch.profile {
+                None => self.run_rule(ri as usize, hay, start, end, &mut out),
+                Some(p) => {
+                    p.resize(p.len().max(self.rules.len()), (0, 0, 0));
+                    let t = std::time::Instant::now();
+                    self.run_rule(ri as usize, hay, start, end, &mut out);
+                    let e = &mut p[ri as usize];
+                    e.0 += 1;
+                    e.1 += (end - start) as u64;
+                    e.2 += t.elapsed().as_nanos() as u64;
+                }
+            }
         }
         out.sort_by(|a, b| {
             (a.secret.start, a.secret.end, a.rule).cmp(&(b.secret.start, b.secret.end, b.rule))
@@ -260,7 +310,9 @@ impl RuleSet {
                 continue;
             }
             let secret = &window[ss..se];
-            let key = key_idx.and_then(|k| locs.get(k)).map(|(a, b)| &window[a..b]);
+            let key = key_idx
+                .and_then(|k| locs.get(k))
+                .map(|(a, b)| &window[a..b]);
             out.push(Candidate {
                 rule: ri,
                 secret: start + ss..start + se,
@@ -377,7 +429,10 @@ negative_examples = ["y"]
 "#;
 
     fn set() -> RuleSet {
-        RuleSet::builder().add_file("t.toml", RULES).build().unwrap()
+        RuleSet::builder()
+            .add_file("t.toml", RULES)
+            .build()
+            .unwrap()
     }
 
     #[test]
@@ -424,11 +479,20 @@ negative_examples = ["y"]
     #[test]
     fn user_rule_errors_point_at_the_rule() {
         let bad = "[[rules]]\nid = \"x\"\nname = \"n\"\ndescription = \"d\"\nseverity = \"high\"\nkeywords = []\npattern = '(?P<secret>a)'\nexamples = []\nnegative_examples = []\n";
-        let e = RuleSet::builder().add_file("u.toml", bad).build().unwrap_err();
+        let e = RuleSet::builder()
+            .add_file("u.toml", bad)
+            .build()
+            .unwrap_err();
         assert!(e.message.contains("keyword"), "{e}");
         assert!(e.span.is_some());
         let huge = "[[rules]]\nid = \"x\"\nname = \"n\"\ndescription = \"d\"\nseverity = \"high\"\nkeywords = [\"ab\"]\npattern = '(?P<secret>(a{100}){100}{100})'\nexamples = []\nnegative_examples = []\n";
-        let e = RuleSet::builder().add_file("u.toml", huge).build().unwrap_err();
-        assert!(e.message.contains("rejected") || e.message.contains("invalid"), "{e}");
+        let e = RuleSet::builder()
+            .add_file("u.toml", huge)
+            .build()
+            .unwrap_err();
+        assert!(
+            e.message.contains("rejected") || e.message.contains("invalid"),
+            "{e}"
+        );
     }
 }

@@ -177,7 +177,9 @@ fn build_rule(file: &str, spec: RuleSpec, trust: Trust) -> Result<Rule, String> 
         ));
     }
     if !spec.pattern.contains("(?P<secret>") && !spec.pattern.contains("(?<secret>") {
-        return Err(format!("rule `{id}`: pattern has no named capture `secret`"));
+        return Err(format!(
+            "rule `{id}`: pattern has no named capture `secret`"
+        ));
     }
     if trust == Trust::User || cfg!(debug_assertions) {
         regex_syntax::ParserBuilder::new()
@@ -190,7 +192,10 @@ fn build_rule(file: &str, spec: RuleSpec, trust: Trust) -> Result<Rule, String> 
     let validator = spec
         .validator
         .as_deref()
-        .map(|v| v.parse::<Validator>().map_err(|e| format!("rule `{id}`: {e}")))
+        .map(|v| {
+            v.parse::<Validator>()
+                .map_err(|e| format!("rule `{id}`: {e}"))
+        })
         .transpose()?;
     if let Some(e) = spec.min_entropy {
         if !(0.0..=8.0).contains(&e) {
@@ -245,7 +250,9 @@ impl Rule {
             s.pattern
         ));
         if let Some(e) = s.min_entropy {
-            md.push_str(&format!(", with at least {e} bits of entropy per character"));
+            md.push_str(&format!(
+                ", with at least {e} bits of entropy per character"
+            ));
         }
         if let Some(v) = &s.validator {
             md.push_str(&format!(", and that passes the `{v}` format check"));

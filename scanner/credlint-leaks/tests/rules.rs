@@ -72,7 +72,10 @@ fn every_rule_compiles_and_has_examples() {
             ));
         }
         if rule.spec.references.is_empty() && !rule.spec.generic {
-            problems.push(format!("{}: no reference to the vendor's format", rule.spec.id));
+            problems.push(format!(
+                "{}: no reference to the vendor's format",
+                rule.spec.id
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -103,11 +106,19 @@ fn every_example_is_found_and_every_negative_is_not() {
             let text = expand(ex);
             let hits = rs.scan(text.as_bytes(), &mut scratch);
             if hits.iter().any(|c| c.rule == ri && c.verdict.is_ok()) {
-                problems.push(format!("{}: fired on negative example {text:?}", rule.spec.id));
+                problems.push(format!(
+                    "{}: fired on negative example {text:?}",
+                    rule.spec.id
+                ));
             }
         }
     }
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]

@@ -26,7 +26,11 @@ pub fn secret_data(text: &[u8]) -> Vec<Decoded> {
         .into_iter()
         .filter_map(|(key, anchor)| {
             let v = &text[anchor.clone()];
-            if v.len() < 4 || !v.iter().all(|b| b.is_ascii_alphanumeric() || b"+/=_-".contains(b)) {
+            if v.len() < 4
+                || !v
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+/=_-".contains(b))
+            {
                 return None;
             }
             let bytes = credlint_leaks::validate::decode_base64(v)?;
@@ -129,7 +133,10 @@ fn scan_doc(
 fn key_value(line_start: usize, line: &[u8]) -> Option<(String, Range<usize>)> {
     let colon = memchr::memchr(b':', line)?;
     let key = line[..colon].trim_ascii();
-    let key = key.strip_prefix(b"\"").and_then(|k| k.strip_suffix(b"\"")).unwrap_or(key);
+    let key = key
+        .strip_prefix(b"\"")
+        .and_then(|k| k.strip_suffix(b"\""))
+        .unwrap_or(key);
     let raw = &line[colon + 1..];
     let lead = raw.len() - raw.trim_ascii_start().len();
     let mut v = raw.trim_ascii();
@@ -146,7 +153,10 @@ fn key_value(line_start: usize, line: &[u8]) -> Option<(String, Range<usize>)> {
         return None;
     }
     let anchor_start = line_start + vstart;
-    Some((String::from_utf8_lossy(key).into_owned(), anchor_start..anchor_start + v.len()))
+    Some((
+        String::from_utf8_lossy(key).into_owned(),
+        anchor_start..anchor_start + v.len(),
+    ))
 }
 
 #[cfg(test)]

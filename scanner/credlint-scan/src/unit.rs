@@ -5,8 +5,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use credlint_core::{
-    fingerprint, Finding, FindingKind, LineIndex, Location, SecretValue, Snippet, Span,
-    Suppression,
+    fingerprint, Finding, FindingKind, LineIndex, Location, SecretValue, Snippet, Span, Suppression,
 };
 use credlint_leaks::{Candidate, FilterReason, RuleSet, Scratch};
 
@@ -107,7 +106,16 @@ impl UnitScanner {
                 c.verdict = Err(FilterReason::Duplicate("the decoded value".into()));
             }
         }
-        self.collect(path, bytes, &candidates, None, ChunkBase::default(), None, &mut lines, &mut out);
+        self.collect(
+            path,
+            bytes,
+            &candidates,
+            None,
+            ChunkBase::default(),
+            None,
+            &mut lines,
+            &mut out,
+        );
         for d in decoded {
             let inner = self.rules.scan(&d.bytes, scratch);
             if inner.is_empty() {
@@ -118,7 +126,16 @@ impl UnitScanner {
                 anchor: d.anchor.clone(),
                 bytes: &d.bytes,
             };
-            self.collect(path, bytes, &inner, Some(ctx), ChunkBase::default(), None, &mut lines, &mut out);
+            self.collect(
+                path,
+                bytes,
+                &inner,
+                Some(ctx),
+                ChunkBase::default(),
+                None,
+                &mut lines,
+                &mut out,
+            );
         }
         if let Some(hook) = &self.policy {
             let p = hook(path, bytes);
@@ -142,7 +159,16 @@ impl UnitScanner {
         let mut out = UnitOutput::default();
         let mut lines = None;
         let candidates = self.rules.scan(chunk, scratch);
-        self.collect(path, chunk, &candidates, None, base, Some(responsible), &mut lines, &mut out);
+        self.collect(
+            path,
+            chunk,
+            &candidates,
+            None,
+            base,
+            Some(responsible),
+            &mut lines,
+            &mut out,
+        );
         out
     }
 
@@ -196,7 +222,10 @@ impl UnitScanner {
                         "decoded_from".to_string(),
                         serde_json::Value::String(format!("base64 Secret data.{}", d.key)),
                     );
-                    format!("{} in the base64-decoded value of data.{}", rule.spec.name, d.key)
+                    format!(
+                        "{} in the base64-decoded value of data.{}",
+                        rule.spec.name, d.key
+                    )
                 }
                 None => format!("{} found", rule.spec.name),
             };
@@ -271,14 +300,19 @@ fn snippet(
         pos = m.end;
     }
     text.push_str(&String::from_utf8_lossy(&unit[pos..line.end]));
-    let mut text: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+    let mut text: String = text
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .collect();
     if clipped_start {
         text.insert(0, '…');
         marker_column += 1;
     }
     let n = text.chars().count();
     if n > SNIPPET_WIDTH {
-        let start = marker_column.saturating_sub(SNIPPET_WIDTH / 3).min(n - SNIPPET_WIDTH);
+        let start = marker_column
+            .saturating_sub(SNIPPET_WIDTH / 3)
+            .min(n - SNIPPET_WIDTH);
         let cut: String = text.chars().skip(start).take(SNIPPET_WIDTH).collect();
         let lead = if start > 0 { "…" } else { "" };
         return Snippet {
@@ -348,7 +382,7 @@ pub fn allow_comment_covers(line: &[u8], rule_id: &str) -> bool {
                 && t.iter().any(u8::is_ascii_lowercase)
         })
         .collect();
-    ids.is_empty() || ids.iter().any(|id| *id == rule_id.as_bytes())
+    ids.is_empty() || ids.contains(&rule_id.as_bytes())
 }
 
 #[cfg(test)]
@@ -370,16 +404,31 @@ mod tests {
 
     #[test]
     fn allow_comment_forms() {
-        assert!(allow_comment_covers(b"x = 1 # credlint:allow", "aws-access-key-id"));
-        assert!(allow_comment_covers(b"// credlint:allow aws-access-key-id", "aws-access-key-id"));
-        assert!(!allow_comment_covers(b"// credlint:allow slack-bot-token", "aws-access-key-id"));
+        assert!(allow_comment_covers(
+            b"x = 1 # credlint:allow",
+            "aws-access-key-id"
+        ));
+        assert!(allow_comment_covers(
+            b"// credlint:allow aws-access-key-id",
+            "aws-access-key-id"
+        ));
+        assert!(!allow_comment_covers(
+            b"// credlint:allow slack-bot-token",
+            "aws-access-key-id"
+        ));
         assert!(allow_comment_covers(
             b"<!-- credlint:allow slack-bot-token,aws-access-key-id -->",
             "aws-access-key-id"
         ));
-        assert!(allow_comment_covers(b"# credlint:allow -- test fixture", "x"));
+        assert!(allow_comment_covers(
+            b"# credlint:allow -- test fixture",
+            "x"
+        ));
         assert!(!allow_comment_covers(b"# nothing", "x"));
-        assert!(allow_comment_covers(b"k = 'v' # pragma: allowlist secret", "x"));
+        assert!(allow_comment_covers(
+            b"k = 'v' # pragma: allowlist secret",
+            "x"
+        ));
         assert!(allow_comment_covers(b"k = 'v' # gitleaks:allow", "x"));
     }
 }

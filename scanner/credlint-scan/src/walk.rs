@@ -181,7 +181,15 @@ pub fn scan_paths(
                     return WalkState::Continue;
                 }
                 let rel = display_path(entry.path(), strip.as_deref());
-                scan_file(entry.path(), &rel, opts, scanner, counters, &mut scratch, &tx);
+                scan_file(
+                    entry.path(),
+                    &rel,
+                    opts,
+                    scanner,
+                    counters,
+                    &mut scratch,
+                    &tx,
+                );
                 WalkState::Continue
             })
         });
@@ -296,13 +304,17 @@ fn scan_stream(
     }
     if eof {
         counters.files.fetch_add(1, Ordering::Relaxed);
-        counters.bytes.fetch_add(buf.len() as u64, Ordering::Relaxed);
+        counters
+            .bytes
+            .fetch_add(buf.len() as u64, Ordering::Relaxed);
         if let Some(big_endian) = utf16 {
             let text = transcode_utf16(&buf[2..], big_endian);
             let mut out = scanner.scan_unit(name, text.as_bytes(), scratch);
             for f in &mut out.findings {
-                f.properties
-                    .insert("encoding".into(), serde_json::Value::String("utf-16".into()));
+                f.properties.insert(
+                    "encoding".into(),
+                    serde_json::Value::String("utf-16".into()),
+                );
                 // Offsets refer to the transcoded text; lines and columns are kept.
                 if let Some(s) = &mut f.location.span {
                     s.byte_start = 0;
@@ -320,11 +332,17 @@ fn scan_stream(
     let mut base = ChunkBase::default();
     let mut last = false;
     while !buf.is_empty() {
-        let resp_end = if last { buf.len() } else { buf.len().saturating_sub(OVERLAP) };
+        let resp_end = if last {
+            buf.len()
+        } else {
+            buf.len().saturating_sub(OVERLAP)
+        };
         let part = scanner.scan_chunk(name, &buf, base, 0..resp_end.max(1), scratch);
         out.findings.extend(part.findings);
         if last {
-            counters.bytes.fetch_add(buf.len() as u64, Ordering::Relaxed);
+            counters
+                .bytes
+                .fetch_add(buf.len() as u64, Ordering::Relaxed);
             break;
         }
         // Next chunk starts at the first line start at or after resp_end
