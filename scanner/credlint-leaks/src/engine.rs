@@ -40,7 +40,7 @@ pub struct Candidate {
 }
 
 /// Reusable per-thread buffers, so a scan allocates nothing on a clean unit.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Scratch {
     windows: Vec<(u32, usize, usize)>,
     /// Per rule, the index in `windows` of its last window.
@@ -232,9 +232,16 @@ impl RuleSet {
                 scratch.keyword_hits[m.pattern().as_usize()] += 1;
             }
             for &ri in &self.keyword_rules[m.pattern().as_usize()] {
-                let (before, after) = self.rules[ri as usize].window;
-                let start = line_start(hay, m.start().saturating_sub(before));
-                let end = line_end(hay, (m.end() + after).min(hay.len()));
+                let rule = &self.rules[ri as usize];
+                let (before, after) = rule.window;
+                let (start, end) = if rule.line_local {
+                    own_line(hay, m.start(), m.end(), before, after)
+                } else {
+                    (
+                        line_start(hay, m.start().saturating_sub(before)),
+                        line_end(hay, (m.end() + after).min(hay.len())),
+                    )
+                };
                 let open = scratch.open[ri as usize];
                 if let Some(w) = scratch.windows.get_mut(open) {
                     if start <= w.2 {
@@ -381,6 +388,15 @@ impl RuleSet {
 }
 
 const LINE_SLACK: usize = 256;
+
+/// The keyword's line, cut to `before` bytes before it and `after` after.
+fn own_line(hay: &[u8], start: usize, end: usize, before: usize, after: usize) -> (usize, usize) {
+    let lo = start.saturating_sub(before);
+    let s = memchr::memrchr(b'\n', &hay[lo..start]).map_or(lo, |i| lo + i + 1);
+    let hi = (end + after).min(hay.len());
+    let e = memchr::memchr(b'\n', &hay[end..hi]).map_or(hi, |i| end + i);
+    (s, e)
+}
 
 fn line_start(hay: &[u8], at: usize) -> usize {
     let lo = at.saturating_sub(LINE_SLACK);

@@ -43,7 +43,9 @@ pub struct RuleSpec {
     /// Format validator by name.
     #[serde(default)]
     pub validator: Option<String>,
-    /// Bytes before/after a keyword hit that the regex may see (default 256, 512).
+    /// Bytes before/after a keyword hit that the regex may see, across lines.
+    /// Without it the window is the keyword's own line (at most 256 bytes
+    /// before and 512 after the keyword).
     #[serde(default)]
     pub window: Option<[usize; 2]>,
     /// Generic rules yield to a specific rule that matched the same secret.
@@ -94,6 +96,10 @@ pub struct Rule {
     pub allow: Vec<Regex>,
     /// Window before and after a keyword hit.
     pub window: (usize, usize),
+    /// The window stays on the keyword's line (rules that set no `window`):
+    /// most credentials sit on one line with their key, and on text dense
+    /// with keywords a line-local window is a fraction of a fixed one.
+    pub line_local: bool,
     /// File the rule came from.
     pub file: String,
     regex: OnceLock<Regex>,
@@ -207,6 +213,7 @@ fn build_rule(file: &str, spec: RuleSpec, trust: Trust) -> Result<Rule, String> 
         .iter()
         .map(|a| compile(a).map_err(|e| format!("rule `{id}`: invalid allow pattern: {e}")))
         .collect::<Result<Vec<_>, _>>()?;
+    let line_local = spec.window.is_none();
     let window = spec
         .window
         .map(|[b, a]| (b.min(64 * 1024), a.min(64 * 1024)))
@@ -216,6 +223,7 @@ fn build_rule(file: &str, spec: RuleSpec, trust: Trust) -> Result<Rule, String> 
         validator,
         allow,
         window,
+        line_local,
         file: file.to_string(),
         regex: OnceLock::new(),
     };

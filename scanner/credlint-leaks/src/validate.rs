@@ -698,6 +698,14 @@ pub fn placeholder(value: &[u8]) -> Option<&'static str> {
 /// Key names whose value is not a secret even though they contain a
 /// secret-ish word (`token_url`, `password_length`, ...).
 const NON_SECRET_KEY_SUFFIXES: &[&str] = &[
+    "sha",
+    "sha1",
+    "sha256",
+    "sha512",
+    "md5",
+    "checksum",
+    "digest",
+    "fingerprint",
     "url",
     "uri",
     "endpoint",
@@ -799,7 +807,7 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
     if secret.starts_with(b"/") || secret.starts_with(b"./") || secret.starts_with(b"~/") {
         return Err(FilterReason::Format("a path"));
     }
-    if matches!(secret[0], b'$' | b'%' | b'@' | b'&' | b'*' | b'!' | b'=') && secret[0] != b'!' {
+    if is_reference(secret) {
         return Err(FilterReason::Placeholder("a reference"));
     }
     if secret
@@ -826,6 +834,32 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
         });
     }
     Ok(())
+}
+
+/// `$VAR`, `${VAR}`, `%VAR%`, `@var`, `&anchor`, `*alias`, `=expr`: a
+/// reference to a value, not a value. A leading symbol followed by random
+/// characters (`%VFRYnm!7!^Gls1`) is a value.
+fn is_reference(s: &[u8]) -> bool {
+    let rest = &s[1..];
+    let ident = |r: &[u8]| {
+        !r.is_empty()
+            && r.iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b':'))
+    };
+    // Token-replacement templates: `@@NAME@@`, `__NAME__`, `%%NAME%%`, `$NAME$`.
+    for fence in [&b"@@"[..], b"__", b"%%", b"$", b"@", b"%"] {
+        if let Some(inner) = s.strip_prefix(fence).and_then(|r| r.strip_suffix(fence)) {
+            if ident(inner) {
+                return true;
+            }
+        }
+    }
+    match s[0] {
+        b'$' => rest.starts_with(b"{") || rest.starts_with(b"(") || ident(rest),
+        b'%' => rest.ends_with(b"%") || rest.starts_with(b"(") || ident(rest),
+        b'@' | b'&' | b'*' | b'=' => ident(rest),
+        _ => false,
+    }
 }
 
 fn is_uuid(s: &[u8]) -> bool {
@@ -934,6 +968,16 @@ mod tests {
         assert!(ok("123e4567-e89b-12d3-a456-426614174000").is_err());
         assert!(ok("https://example.org/x").is_err());
         assert!(ok("12345678").is_err());
+        assert!(ok("$DB_PASSWORD").is_err());
+        assert!(ok("%APPDATA%").is_err());
+        assert!(ok("&default_password").is_err());
+        assert!(ok("%VFRYnm!7!^Gls1").is_ok());
+        assert!(ok("@@API_TOKEN@@").is_err());
+        assert!(ok("__DB_PASSWORD__").is_err());
+        assert!(ok("@9xQ!vT2#pLm").is_ok());
+        assert!(Validator::GenericSecret
+            .check(b"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", Some(b"image_sha256"))
+            .is_err());
         assert!(Validator::GenericSecret
             .check(b"Zq8vN3rT6wY1uB5x", Some(b"password_length"))
             .is_err());

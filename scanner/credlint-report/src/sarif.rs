@@ -38,13 +38,12 @@ pub(crate) fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
             }
         }
         tags.truncate(MAX_TAGS);
-        rules.push(json!({
+        let mut rule = json!({
             "id": meta.id,
             "name": pascal(&meta.id),
             "shortDescription": { "text": meta.short_description },
             "fullDescription": { "text": meta.full_description },
             "help": { "text": strip_markdown(&meta.help_markdown), "markdown": meta.help_markdown },
-            "helpUri": meta.references.first(),
             "defaultConfiguration": { "level": meta.severity.sarif_level() },
             "properties": {
                 "tags": tags,
@@ -52,7 +51,11 @@ pub(crate) fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
                 "security-severity": meta.severity.security_severity(),
                 "problem.severity": match meta.severity.sarif_level() { "error" => "error", "warning" => "warning", _ => "recommendation" },
             }
-        }));
+        });
+        if let Some(uri) = meta.references.first() {
+            rule["helpUri"] = json!(uri);
+        }
+        rules.push(rule);
     }
     // A finding whose rule was not described still gets a rule entry.
     for f in r.findings {

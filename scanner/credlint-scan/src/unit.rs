@@ -117,14 +117,27 @@ impl UnitScanner {
             &mut out,
         );
         for d in decoded {
-            let inner = self.rules.scan(&d.bytes, scratch);
+            // The key goes in front of the value, so that a bare decoded
+            // password is judged as `password: <value>` by the rules that
+            // need a name next to a value.
+            let mut text = Vec::with_capacity(d.key.len() + 2 + d.bytes.len());
+            text.extend_from_slice(d.key.as_bytes());
+            text.extend_from_slice(b": ");
+            let prefix = text.len();
+            text.extend_from_slice(&d.bytes);
+            let inner: Vec<Candidate> = self
+                .rules
+                .scan(&text, scratch)
+                .into_iter()
+                .filter(|c| c.secret.start >= prefix)
+                .collect();
             if inner.is_empty() {
                 continue;
             }
             let ctx = Decoded {
                 key: &d.key,
                 anchor: d.anchor.clone(),
-                bytes: &d.bytes,
+                bytes: &text,
             };
             self.collect(
                 path,
@@ -213,7 +226,7 @@ impl UnitScanner {
                 .iter()
                 .filter(|_| decoded.is_none())
                 .map(|o| o.secret.clone());
-            let mut snip = snippet(unit, idx, span_range.clone(), others);
+            let mut snip = snippet(unit, idx, span_range.clone(), others, secret_bytes);
             snip.line += base.line;
             let mut properties = BTreeMap::new();
             let message = match &decoded {
@@ -258,12 +271,15 @@ impl UnitScanner {
 const SNIPPET_WIDTH: usize = 160;
 
 /// The line of `own.start`, with `own` and every `other` range on it masked,
+/// and every repeat of one of those values or of `secret` (the raw value,
+/// which differs from `own`'s text when it was decoded) masked as well,
 /// cut to [`SNIPPET_WIDTH`] around the marker.
 fn snippet(
     unit: &[u8],
     lines: &LineIndex,
     own: Range<usize>,
     others: impl Iterator<Item = Range<usize>>,
+    secret: &[u8],
 ) -> Snippet {
     let (line_no, _) = lines.line_col(own.start);
     let mut line = lines.line_range(unit, line_no);
@@ -282,17 +298,35 @@ fn snippet(
         .filter(|r| r.start < line.end && r.end > line.start)
         .map(|r| r.start.max(line.start)..r.end.min(line.end))
         .collect();
+    // The same value elsewhere on the line (not matched there, e.g. glued to
+    // other text) would show it whole: mask its repeats too.
+    let mut values: Vec<&[u8]> = masks.iter().map(|r| &unit[r.clone()]).collect();
+    values.push(secret);
+    values.sort_unstable();
+    values.dedup();
+    let window = &unit[line.clone()];
+    for v in values.into_iter().filter(|v| !v.is_empty()) {
+        masks.extend(
+            memchr::memmem::find_iter(window, v).map(|i| line.start + i..line.start + i + v.len()),
+        );
+    }
+    // Overlapping masks are merged, so that no part of either shows.
     masks.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(masks.len());
+    for m in masks {
+        match merged.last_mut() {
+            Some(last) if m.start < last.end => last.end = last.end.max(m.end),
+            _ => merged.push(m),
+        }
+    }
     let mut text = String::new();
     let mut pos = line.start;
     let (mut marker_column, mut marker_width) = (1, 1);
-    for m in masks {
-        if m.start < pos {
-            continue;
-        }
+    let own_start = own.start.max(line.start);
+    for m in merged {
         text.push_str(&String::from_utf8_lossy(&unit[pos..m.start]));
         let masked = SecretValue::from_bytes(&unit[m.clone()]).masked();
-        if m.start == own.start.max(line.start) {
+        if m.contains(&own_start) {
             marker_column = text.chars().count() + 1;
             marker_width = masked.chars().count().max(1);
         }
@@ -395,11 +429,33 @@ mod tests {
         let idx = LineIndex::new(unit);
         let own = 7..20;
         let other = 26..39;
-        let s = snippet(unit, &idx, own, std::iter::once(other));
+        let s = snippet(unit, &idx, own, std::iter::once(other), b"SECRETONE1234");
         assert_eq!(s.line, 2);
         assert!(!s.text.contains("SECRETONE1234"), "{}", s.text);
         assert!(!s.text.contains("SECRETTWO5678"), "{}", s.text);
         assert_eq!(s.marker_column, 6);
+    }
+
+    /// Found by the `scan_unit` fuzz target: the secret matched once on a
+    /// line and repeated there where no rule matches it (glued to other
+    /// text) was shown whole in the snippet.
+    #[test]
+    fn snippets_mask_repeats_of_the_secret() {
+        let unit = b"password = \"Zq8vN3rT6wY1uB5x\" x=Zq8vN3rT6wY1uB5xZZ\n";
+        let idx = LineIndex::new(unit);
+        let s = snippet(unit, &idx, 12..28, std::iter::empty(), b"Zq8vN3rT6wY1uB5x");
+        assert!(!s.text.contains("Zq8vN3rT6wY1uB5x"), "{}", s.text);
+        assert_eq!(s.marker_column, 13, "{}", s.text);
+        // Overlapping masks leave no part of either visible.
+        let unit = b"k=ABCDEFGHIJKLMNOP\n";
+        let idx = LineIndex::new(unit);
+        let s = snippet(unit, &idx, 2..12, std::iter::once(6..18), b"ABCDEFGHIJ");
+        assert!(!s.text.contains("KLMNOP"), "{}", s.text);
+        // A decoded value repeated raw on its line is masked too.
+        let unit = b"  password: WnE4dk4zclQ2d1kxdUI1eA== # Zq8vN3rT6wY1uB5x\n";
+        let idx = LineIndex::new(unit);
+        let s = snippet(unit, &idx, 12..36, std::iter::empty(), b"Zq8vN3rT6wY1uB5x");
+        assert!(!s.text.contains("Zq8vN3rT6wY1uB5x"), "{}", s.text);
     }
 
     #[test]
