@@ -21,6 +21,18 @@ pub enum Command {
     Rules(RulesArgs),
     /// Explain a rule or check: what it finds, why it matters, what to do.
     Explain(ExplainArgs),
+    /// Record today's findings (fingerprints, no secrets) so that later runs
+    /// with `--baseline FILE` report only new ones. Takes `scan`'s arguments;
+    /// `-o FILE` writes the baseline there (default: standard output).
+    Baseline(ScanArgs),
+    /// Scan git history: every blob reachable from every ref (or a range), once,
+    /// each secret reported at the commit that introduced it.
+    Git(crate::git_cmd::GitArgs),
+    /// Scan what is staged for the next commit (the pre-commit path).
+    Staged(crate::git_cmd::StagedArgs),
+    /// Audit a live cluster, read-only: the policy checks on live objects, who can read
+    /// Secrets, and (with --etcd) the proof of encryption at rest.
+    Cluster(crate::cluster_cmd::ClusterArgs),
 }
 
 /// How findings are written.
@@ -76,6 +88,12 @@ pub struct OutputArgs {
     /// Only print the summary line and warnings (human format).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Report only findings not recorded in this baseline file (see `credlint baseline`).
+    #[arg(long, value_name = "FILE", env = "CREDLINT_BASELINE")]
+    pub baseline: Option<PathBuf>,
+    /// Print the merged config (file plus command line) as TOML and exit.
+    #[arg(long)]
+    pub dump_config: bool,
 }
 
 #[derive(Debug, Args)]

@@ -29,6 +29,10 @@ pub struct Config {
     /// What not to report.
     #[serde(default)]
     pub allow: AllowSection,
+    /// Baseline file (relative to the config's folder) every command applies,
+    /// as if given with `--baseline`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
 }
 
 /// `[scan]`.
@@ -107,6 +111,9 @@ pub struct Loaded {
     pub config: Config,
     /// The config file, when one was found.
     pub path: Option<PathBuf>,
+    /// The baseline (`--baseline` or the config's `baseline`), applied by
+    /// `output::post_filter`.
+    pub baseline: Option<std::sync::Arc<crate::baseline::Baseline>>,
 }
 
 impl Loaded {
@@ -152,5 +159,38 @@ pub fn load(path: &Path) -> Result<Loaded, Box<ConfigError>> {
     Ok(Loaded {
         config,
         path: Some(path.to_path_buf()),
+        baseline: None,
     })
+}
+
+/// `--dump-config`: the config as this run uses it (the file, then the
+/// command line's `--fail-on`, `--disable` and `--baseline` on top), as TOML,
+/// with the file it came from in a leading comment.
+pub fn dump(
+    loaded: &Loaded,
+    fail_on: Option<Severity>,
+    disable: &[String],
+    baseline: Option<&Path>,
+) -> String {
+    let mut c = loaded.config.clone();
+    c.fail_on = fail_on
+        .or(c.fail_on)
+        .or(Some(crate::output::DEFAULT_FAIL_ON));
+    for id in disable {
+        if !c.rules.disable.contains(id) {
+            c.rules.disable.push(id.clone());
+        }
+    }
+    if let Some(b) = baseline {
+        c.baseline = Some(b.display().to_string());
+    }
+    let from = match &loaded.path {
+        Some(p) => format!("# merged config: {} plus the command line\n", p.display()),
+        None => {
+            "# merged config: no config file found (defaults plus the command line)\n".to_string()
+        }
+    };
+    let body =
+        toml::to_string_pretty(&c).unwrap_or_else(|e| format!("# cannot print the config: {e}\n"));
+    format!("{from}{body}")
 }

@@ -4,8 +4,11 @@
 //! Exit codes: 0 nothing at or above `--fail-on`; 1 findings; 2 the scan
 //! could not run.
 
+mod baseline;
 mod cli;
+mod cluster_cmd;
 mod config;
+mod git_cmd;
 mod output;
 mod scan;
 
@@ -32,6 +35,10 @@ fn run(cli: cli::Cli) -> miette::Result<ExitCode> {
         cli::Command::Scan(args) => scan::run_scan(args),
         cli::Command::Rules(args) => scan::run_rules(args),
         cli::Command::Explain(args) => scan::run_explain(args),
+        cli::Command::Baseline(args) => baseline::run(args),
+        cli::Command::Cluster(args) => cluster_cmd::run(args),
+        cli::Command::Git(args) => git_cmd::run_git(args),
+        cli::Command::Staged(args) => git_cmd::run_staged(args),
     }
 }
 

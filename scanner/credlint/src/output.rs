@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use credlint_core::{Finding, RuleMeta, Severity, Suppression};
@@ -20,6 +21,8 @@ pub const DEFAULT_FAIL_ON: Severity = Severity::Low;
 pub struct Allowlist {
     secrets: Vec<regex::Regex>,
     rules: Vec<(String, Vec<regex::Regex>, Vec<glob_lite::Glob>)>,
+    /// Which entries suppressed something: `secrets` first, then `rules`.
+    used: Vec<AtomicBool>,
 }
 
 impl Allowlist {
@@ -44,27 +47,62 @@ impl Allowlist {
                 ))
             })
             .collect::<miette::Result<_>>()?;
-        Ok(Allowlist { secrets, rules })
+        let used = (0..cfg.config.allow.secrets.len() + cfg.config.allow.rule.len())
+            .map(|_| AtomicBool::new(false))
+            .collect();
+        Ok(Allowlist {
+            secrets,
+            rules,
+            used,
+        })
+    }
+
+    /// One warning per allowlist entry that suppressed nothing in this run.
+    pub fn unused_notices(&self, cfg: &Loaded) -> Vec<Notice> {
+        let file = cfg
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let names = self
+            .secrets
+            .iter()
+            .map(|re| format!("allow.secrets `{}`", re.as_str()))
+            .chain(
+                self.rules
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (id, _, _))| format!("[[allow.rule]] #{} (id = `{id}`)", i + 1)),
+            );
+        names
+            .zip(&self.used)
+            .filter(|(_, u)| !u.load(Ordering::Relaxed))
+            .map(|(name, _)| Notice {
+                path: file.clone(),
+                message: format!(
+                    "allowlist entry {name} matched nothing (remove it if it is no longer needed)"
+                ),
+            })
+            .collect()
     }
 
     fn matches(&self, f: &Finding) -> Option<String> {
         let secret = f.secret.as_ref().map(|s| s.expose());
         if let Some(s) = secret {
-            if let Some(re) = self.secrets.iter().find(|re| re.is_match(s)) {
-                return Some(format!("allow.secrets `{}`", re.as_str()));
+            if let Some(i) = self.secrets.iter().position(|re| re.is_match(s)) {
+                self.used[i].store(true, Ordering::Relaxed);
+                return Some(format!("allow.secrets `{}`", self.secrets[i].as_str()));
             }
         }
         let path = f.location.path.as_deref().unwrap_or("");
-        for (id, secrets, paths) in &self.rules {
+        for (i, (id, secrets, paths)) in self.rules.iter().enumerate() {
             if id != &f.rule_id {
                 continue;
-            }
-            if secrets.is_empty() && paths.is_empty() {
-                return Some(format!("allow.rule `{id}`"));
             }
             let secret_ok = secrets.is_empty() || secret.is_some_and(|s| secrets.iter().any(|r| r.is_match(s)));
             let path_ok = paths.is_empty() || paths.iter().any(|g| g.matches(path));
             if secret_ok && path_ok {
+                self.used[self.secrets.len() + i].store(true, Ordering::Relaxed);
                 return Some(format!("allow.rule `{id}`"));
             }
         }
@@ -72,7 +110,8 @@ impl Allowlist {
     }
 }
 
-/// Apply config severity overrides, disabled checks and allowlists; drop
+/// Apply config severity overrides, disabled checks, allowlists and the
+/// baseline (`cfg.baseline`); drop
 /// suppressed findings unless they are to be shown; sort.
 pub fn post_filter(
     mut findings: Vec<Finding>,
@@ -91,6 +130,9 @@ pub fn post_filter(
                 f.suppressed = Some(Suppression::Config(why));
             }
         }
+    }
+    if let Some(baseline) = &cfg.baseline {
+        baseline.apply(&mut findings);
     }
     if !keep_suppressed {
         findings.retain(|f| f.suppressed.is_none());
@@ -183,7 +225,36 @@ pub fn finish(
             eprintln!("warning: {}: {}", n.path, n.message);
         }
     }
-    Ok(exit_code(out, cfg, findings))
+    let code = exit_code(out, cfg, findings);
+    if format == Format::Human && !out.quiet && code == ExitCode::from(1) {
+        eprint!("{}", ways_out(findings));
+    }
+    Ok(code)
+}
+
+/// What to do about failing findings: the two ways out, named for the
+/// rules that fired (printed on standard error, human format only).
+fn ways_out(findings: &[Finding]) -> String {
+    let mut ids: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.suppressed.is_none())
+        .map(|f| f.rule_id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let ids = ids.join(" ");
+    format!(
+        "\
+credlint reported the findings above. Either:
+  1. remove them, and rotate any that were real: once pushed or shared, a secret is exposed; or
+  2. if it is a false positive or an accepted risk, allow it in place with a comment on
+     that line or the line before:  # credlint:allow {ids}
+     or record today's findings in a baseline and apply it (only new ones are reported):
+       credlint baseline -o {base}
+       then `--baseline {base}`, or `baseline = \"{base}\"` in .credlint.toml
+",
+        base = crate::baseline::DEFAULT_FILE,
+    )
 }
 
 fn exit_code(out: &OutputArgs, cfg: &Loaded, findings: &[Finding]) -> ExitCode {

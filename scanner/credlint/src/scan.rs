@@ -6,18 +6,49 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
-use credlint_core::RuleMeta;
+use credlint_core::{Finding, RuleMeta};
 use credlint_leaks::{RuleError, RuleSet};
 use credlint_report::Notice;
-use credlint_scan::{scan_paths, scan_reader, ScanOptions, UnitScanner};
+use credlint_scan::{scan_paths, scan_reader, PolicyHook, PolicyOutput, ScanOptions, UnitScanner};
 use miette::{miette, IntoDiagnostic, NamedSource};
 
+use crate::baseline::Baseline;
 use crate::cli::{ExplainArgs, OutputArgs, RulesArgs, ScanArgs};
 use crate::config::{self, ConfigError, Loaded};
 use crate::output::{self, Allowlist};
 
-/// Load the config for a scan rooted at `root`.
+/// Load the config for a scan rooted at `root`, and the baseline it or
+/// `--baseline` names. With `--dump-config`, print the merged config and exit.
 pub fn load_config(out: &OutputArgs, root: &Path) -> miette::Result<Loaded> {
+    load_config_with(out, root, true)
+}
+
+/// [`load_config`], leaving any baseline out when `with_baseline` is false.
+pub fn load_config_with(
+    out: &OutputArgs,
+    root: &Path,
+    with_baseline: bool,
+) -> miette::Result<Loaded> {
+    let mut loaded = load_config_file(out, root)?;
+    let baseline = match (&out.baseline, &loaded.config.baseline) {
+        (Some(p), _) => Some(p.clone()),
+        (None, Some(rel)) => Some(loaded.base().join(rel)),
+        (None, None) => None,
+    };
+    if out.dump_config {
+        print!(
+            "{}",
+            config::dump(&loaded, out.fail_on, &out.disable, out.baseline.as_deref())
+        );
+        std::process::exit(0);
+    }
+    if let Some(p) = baseline.filter(|_| with_baseline) {
+        loaded.baseline = Some(Arc::new(Baseline::load(&p)?));
+    }
+    Ok(loaded)
+}
+
+fn load_config_file(out: &OutputArgs, root: &Path) -> miette::Result<Loaded> {
     if out.no_config {
         return Ok(Loaded::default());
     }
@@ -56,6 +87,14 @@ pub fn build_rules(cfg: &Loaded, extra_disabled: &[String]) -> miette::Result<Ru
     }
     let embedded = RuleSet::builder().with_embedded().build().map_err(|e| rule_error(e, None))?;
     let known = |id: &String| embedded.get(id).is_some() || texts.iter().any(|(_, t)| t.contains(id.as_str()));
+    let checks: Vec<String> = credlint_k8s::checks().into_iter().map(|m| m.id).collect();
+    for id in cfg.config.rules.disable.iter().chain(extra_disabled) {
+        if !known(id) && !checks.contains(id) {
+            return Err(miette!(
+                "unknown rule or check id `{id}` in `disable` (see `credlint rules`)"
+            ));
+        }
+    }
     // Only leak-rule ids go to the rule set; policy ids are filtered later.
     let disabled: Vec<String> = cfg
         .config
@@ -74,11 +113,61 @@ pub fn build_rules(cfg: &Loaded, extra_disabled: &[String]) -> miette::Result<Ru
 
 /// Every enabled rule and check, for SARIF and `credlint rules`.
 pub fn all_meta(rules: &RuleSet) -> Vec<RuleMeta> {
-    rules.rules().iter().map(|r| r.meta()).collect()
+    let mut metas: Vec<RuleMeta> = rules.rules().iter().map(|r| r.meta()).collect();
+    metas.extend(credlint_k8s::checks());
+    metas.extend(credlint_cluster::live_checks());
+    metas
 }
 
-pub fn run_scan(args: ScanArgs) -> miette::Result<ExitCode> {
-    let start = Instant::now();
+/// The Kubernetes, Helm, Kustomize, Dockerfile and Compose checks, run on
+/// every file they recognise, with the leak rules for credential fields.
+pub fn policy_hook(rules: &Arc<RuleSet>) -> PolicyHook {
+    let leaks = rules.clone();
+    Arc::new(move |path: &str, bytes: &[u8]| match credlint_k8s::classify(path, bytes) {
+        Some(kind) => {
+            let r = credlint_k8s::check_file(path, bytes, kind, &leaks);
+            let prefix = format!("{path}: ");
+            PolicyOutput {
+                findings: r.findings,
+                warnings: r
+                    .warnings
+                    .into_iter()
+                    .map(|w| w.strip_prefix(&prefix).map(str::to_string).unwrap_or(w))
+                    .collect(),
+            }
+        }
+        None => PolicyOutput::default(),
+    })
+}
+
+/// What a file scan found, before reporting.
+pub struct Scanned {
+    /// The config (and baseline) in force.
+    pub cfg: Loaded,
+    /// The rule set that ran.
+    pub rules: Arc<RuleSet>,
+    /// The config allowlists (they know which entries matched).
+    pub allow: Allowlist,
+    /// Findings after the post-filters.
+    pub findings: Vec<Finding>,
+    /// Per-file problems.
+    pub notices: Vec<Notice>,
+    /// Files scanned.
+    pub files: u64,
+    /// Bytes scanned.
+    pub bytes: u64,
+    /// Whether one folder was scanned whole (so every baseline and allowlist
+    /// entry had its chance to match).
+    pub whole_tree: bool,
+}
+
+/// Scan the files `args` names and apply the post-filters (the baseline
+/// too, when `with_baseline`).
+pub fn scan_files(
+    args: &ScanArgs,
+    keep_suppressed: bool,
+    with_baseline: bool,
+) -> miette::Result<Scanned> {
     let stdin = args.paths.iter().any(|p| p == Path::new("-"));
     let root = if stdin { PathBuf::from(".") } else { args.paths[0].clone() };
     for p in &args.paths {
@@ -86,10 +175,14 @@ pub fn run_scan(args: ScanArgs) -> miette::Result<ExitCode> {
             return Err(miette!("no such file or folder: {}", p.display()));
         }
     }
-    let cfg = load_config(&args.out, &root)?;
+    let cfg = if with_baseline {
+        load_config(&args.out, &root)?
+    } else {
+        load_config_with(&args.out, &root, false)?
+    };
     let rules = Arc::new(build_rules(&cfg, &args.out.disable)?);
     let allow = Allowlist::new(&cfg)?;
-    let scanner = UnitScanner::new(rules.clone(), None, args.out.show_filtered);
+    let scanner = UnitScanner::new(rules.clone(), Some(policy_hook(&rules)), args.out.show_filtered);
     let mut exclude = cfg.config.scan.exclude.clone();
     exclude.extend(args.exclude.iter().cloned());
     let opts = ScanOptions {
@@ -109,7 +202,7 @@ pub fn run_scan(args: ScanArgs) -> miette::Result<ExitCode> {
     };
     let mut disabled = cfg.config.rules.disable.clone();
     disabled.extend(args.out.disable.iter().cloned());
-    let findings = output::post_filter(report.findings, &cfg, &disabled, &allow, args.out.show_filtered);
+    let findings = output::post_filter(report.findings, &cfg, &disabled, &allow, keep_suppressed);
     let notices: Vec<Notice> = report
         .warnings
         .into_iter()
@@ -118,15 +211,37 @@ pub fn run_scan(args: ScanArgs) -> miette::Result<ExitCode> {
             message: w.message,
         })
         .collect();
+    Ok(Scanned {
+        whole_tree: !stdin && args.paths.len() == 1 && root.is_dir(),
+        cfg,
+        rules,
+        allow,
+        findings,
+        notices,
+        files: report.stats.files,
+        bytes: report.stats.bytes,
+    })
+}
+
+pub fn run_scan(args: ScanArgs) -> miette::Result<ExitCode> {
+    let start = Instant::now();
+    let mut s = scan_files(&args, args.out.show_filtered, true)?;
+    if s.whole_tree {
+        // Entries that matched nothing: report them so they get cleaned up.
+        s.notices.extend(s.allow.unused_notices(&s.cfg));
+        if let Some(b) = &s.cfg.baseline {
+            s.notices.extend(b.stale_notices());
+        }
+    }
     output::finish(
         &args.out,
-        &cfg,
-        &findings,
-        &all_meta(&rules),
-        &notices,
+        &s.cfg,
+        &s.findings,
+        &all_meta(&s.rules),
+        &s.notices,
         "files",
-        report.stats.files,
-        report.stats.bytes,
+        s.files,
+        s.bytes,
         start.elapsed(),
     )
 }
