@@ -325,39 +325,82 @@ fn scan_stream(
         }
         return Ok(Some(scanner.scan_unit(name, &buf, scratch)));
     }
-    // Chunked: each chunk is responsible for matches starting before its
-    // last OVERLAP bytes; the next chunk starts at a line start inside them.
+    // Chunked. Chunk i is responsible for matches that start in
+    // [its start, the next chunk's start); the next chunk starts at a line
+    // start within the last OVERLAP bytes, so every match of up to
+    // OVERLAP / 2 bytes is seen whole by the chunk responsible for it.
+    // Chunks are scanned in parallel batches of one per core: a single
+    // large file uses every core, and memory stays at a chunk per core.
     counters.files.fetch_add(1, Ordering::Relaxed);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
     let mut out = UnitOutput::default();
     let mut base = ChunkBase::default();
     let mut last = false;
+    let mut batch: Vec<(Vec<u8>, ChunkBase, usize)> = Vec::with_capacity(workers);
     while !buf.is_empty() {
-        let resp_end = if last {
+        let next = if last {
             buf.len()
         } else {
-            buf.len().saturating_sub(OVERLAP)
+            let cut = buf.len().saturating_sub(OVERLAP);
+            match memchr::memchr(b'\n', &buf[cut..]) {
+                Some(i) if i < OVERLAP / 2 => cut + i + 1,
+                _ => cut,
+            }
         };
-        let part = scanner.scan_chunk(name, &buf, base, 0..resp_end.max(1), scratch);
-        out.findings.extend(part.findings);
-        if last {
-            counters
-                .bytes
-                .fetch_add(buf.len() as u64, Ordering::Relaxed);
-            break;
-        }
-        // Next chunk starts at the first line start at or after resp_end
-        // (or at resp_end on a very long line).
-        let next = match memchr::memchr(b'\n', &buf[resp_end..]) {
-            Some(i) if i < OVERLAP / 2 => resp_end + i + 1,
-            _ => resp_end,
-        };
-        base.line += memchr::memchr_iter(b'\n', &buf[..next]).count();
-        base.byte += next;
+        batch.push((buf.clone(), base, next));
         counters.bytes.fetch_add(next as u64, Ordering::Relaxed);
-        buf.drain(..next);
-        last = read_up_to(&mut reader, &mut buf, CHUNK)?;
+        if !last {
+            base.line += memchr::memchr_iter(b'\n', &buf[..next]).count();
+            base.byte += next;
+            buf.drain(..next);
+            last = read_up_to(&mut reader, &mut buf, CHUNK)?;
+        } else {
+            buf.clear();
+        }
+        if batch.len() == workers || buf.is_empty() {
+            scan_batch(name, scanner, scratch, &mut batch, &mut out);
+        }
     }
     Ok(Some(out))
+}
+
+/// Scan a batch of chunks, one thread each (the first on this thread),
+/// appending findings in chunk order.
+fn scan_batch(
+    name: &str,
+    scanner: &UnitScanner,
+    scratch: &mut Scratch,
+    batch: &mut Vec<(Vec<u8>, ChunkBase, usize)>,
+    out: &mut UnitOutput,
+) {
+    let parts: Vec<UnitOutput> = std::thread::scope(|s| {
+        let mut iter = batch.iter();
+        let first = iter.next();
+        let handles: Vec<_> = iter
+            .map(|(chunk, base, resp)| {
+                s.spawn(move || {
+                    let mut scratch = Scratch::default();
+                    scanner.scan_chunk(name, chunk, *base, 0..*resp, &mut scratch)
+                })
+            })
+            .collect();
+        let mut parts = Vec::with_capacity(batch.len());
+        if let Some((chunk, base, resp)) = first {
+            parts.push(scanner.scan_chunk(name, chunk, *base, 0..*resp, scratch));
+        }
+        parts.extend(
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("chunk scan thread")),
+        );
+        parts
+    });
+    for p in parts {
+        out.findings.extend(p.findings);
+    }
+    batch.clear();
 }
 
 /// UTF-16 by its byte-order mark, confirmed by NULs (UTF-16 text of mostly

@@ -172,3 +172,36 @@ fn unreadable_files_and_folders_are_warnings() {
     assert!(notices.contains("locked.env"), "{notices}");
     assert!(notices.contains("closed"), "{notices}");
 }
+
+/// Regression: a chunk was responsible for matches before its cut point,
+/// the next chunk started at the first line start after it, and a secret
+/// starting in between was reported by neither.
+#[test]
+fn regression_secret_between_chunk_cut_and_next_line_start() {
+    const CHUNK: usize = 16 << 20;
+    const OVERLAP: usize = 64 << 10;
+    let cut = CHUNK - OVERLAP;
+    let d = tempfile::tempdir().unwrap();
+    let tok = github_token("chunk-gap");
+    let mut text = String::with_capacity(CHUNK + (2 << 20));
+    let line = "filler filler filler filler filler filler filler filler filler\n";
+    while text.len() + line.len() < cut - 100 {
+        text.push_str(line);
+    }
+    while text.len() < cut + 100 {
+        text.push('x');
+    }
+    text.push(' ');
+    text.push_str(&tok);
+    text.push_str(" end\n");
+    while text.len() < CHUNK + (1 << 20) {
+        text.push_str(line);
+    }
+    write(d.path(), "gap.log", &text);
+    let (code, v) = scan_json(d.path(), &[]);
+    assert_eq!(code, 1);
+    let f = v["findings"].as_array().unwrap();
+    assert_eq!(f.len(), 1, "{v}");
+    let want_line = text[..text.find(&tok).unwrap()].matches('\n').count() as u64 + 1;
+    assert_eq!(f[0]["line"], want_line);
+}
