@@ -244,7 +244,7 @@ impl RuleSet {
                 };
                 let open = scratch.open[ri as usize];
                 if let Some(w) = scratch.windows.get_mut(open) {
-                    if start <= w.2 {
+                    if start <= w.2 + MERGE_GAP {
                         w.1 = w.1.min(start);
                         w.2 = w.2.max(end);
                         continue;
@@ -265,7 +265,7 @@ impl RuleSet {
             i += 1;
             while i < scratch.windows.len()
                 && scratch.windows[i].0 == ri
-                && scratch.windows[i].1 <= end
+                && scratch.windows[i].1 <= end + MERGE_GAP
             {
                 end = end.max(scratch.windows[i].2);
                 i += 1;
@@ -388,6 +388,13 @@ impl RuleSet {
 }
 
 const LINE_SLACK: usize = 256;
+
+/// Windows of one rule closer than this are searched as one: a regex search
+/// has a fixed cost of about that many bytes of scanning, and on text dense
+/// with keywords (a `password` on every other line) one search over a run
+/// of lines beats a search per line. Every match still needs the rule's
+/// own pattern, so the text in between adds work, never findings.
+const MERGE_GAP: usize = 256;
 
 /// The keyword's line, cut to `before` bytes before it and `after` after.
 fn own_line(hay: &[u8], start: usize, end: usize, before: usize, after: usize) -> (usize, usize) {
