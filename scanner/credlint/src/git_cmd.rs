@@ -112,9 +112,15 @@ fn run(
     let mut disabled = cfg.config.rules.disable.clone();
     disabled.extend(out.disable.iter().cloned());
     let findings = output::post_filter(findings, &cfg, &disabled, &allow, out.show_filtered);
+    // Warnings name the unit first (`path (blob id): ...`): none for
+    // excluded paths either.
     let mut notices: Vec<Notice> = report
         .warnings
         .into_iter()
+        .filter(|w| {
+            let path = w.split(" (blob ").next().unwrap_or("");
+            !excluded.iter().any(|g| g.matches(path))
+        })
         .map(|message| Notice {
             path: String::new(),
             message,
