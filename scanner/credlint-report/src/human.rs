@@ -46,7 +46,10 @@ pub(crate) fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
                 writeln!(
                     w,
                     "{} {} {}  {}",
-                    paint.p(Style::new().fg_color(Some(AnsiColor::Yellow.into())), &format!("commit {}", c.id)),
+                    paint.p(
+                        Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+                        &format!("commit {}", c.id)
+                    ),
                     c.author,
                     c.date,
                     c.summary
@@ -58,7 +61,11 @@ pub(crate) fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
         frame(f, r.reveal, &paint, w)?;
     }
     if !suppressed.is_empty() && !r.quiet {
-        writeln!(w, "{}", paint.p(bold, &format!("suppressed ({}):", suppressed.len())))?;
+        writeln!(
+            w,
+            "{}",
+            paint.p(bold, &format!("suppressed ({}):", suppressed.len()))
+        )?;
         for f in &suppressed {
             let why = match &f.suppressed {
                 Some(s) => serde_json::to_value(s)
@@ -86,7 +93,10 @@ pub(crate) fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
         writeln!(w)?;
     }
     for n in r.notices {
-        let prefix = paint.p(Style::new().fg_color(Some(AnsiColor::Yellow.into())), "warning");
+        let prefix = paint.p(
+            Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+            "warning",
+        );
         if n.path.is_empty() {
             writeln!(w, "{prefix}: {}", n.message)?;
         } else {
@@ -137,7 +147,10 @@ fn frame(f: &Finding, reveal: bool, paint: &Paint, w: &mut dyn Write) -> io::Res
     writeln!(
         w,
         "{} {}  {}",
-        paint.p(sev_style(f.severity), &format!("{:<8}", f.severity.as_str())),
+        paint.p(
+            sev_style(f.severity),
+            &format!("{:<8}", f.severity.as_str())
+        ),
         paint.p(Style::new().bold(), &f.rule_id),
         f.message
     )?;
@@ -153,12 +166,23 @@ fn frame(f: &Finding, reveal: bool, paint: &Paint, w: &mut dyn Write) -> io::Res
         .filter(|o| !o.field_path.is_empty() && f.location.path.is_some())
         .map(|o| format!("  ({} {} {})", o.kind, o.name, o.field_path))
         .unwrap_or_default();
-    writeln!(w, "  {} {}{pos}{field}", paint.p(blue, "-->"), f.display_path())?;
+    writeln!(
+        w,
+        "  {} {}{pos}{field}",
+        paint.p(blue, "-->"),
+        f.display_path()
+    )?;
     if let Some(sn) = &f.snippet {
         let num = sn.line.to_string();
         let pad = " ".repeat(num.len());
         writeln!(w, "  {pad} {}", paint.p(blue, "|"))?;
-        writeln!(w, "  {} {} {}", paint.p(blue, &num), paint.p(blue, "|"), sn.text)?;
+        writeln!(
+            w,
+            "  {} {} {}",
+            paint.p(blue, &num),
+            paint.p(blue, "|"),
+            sn.text
+        )?;
         writeln!(
             w,
             "  {pad} {} {}{}",
@@ -177,9 +201,20 @@ fn frame(f: &Finding, reveal: bool, paint: &Paint, w: &mut dyn Write) -> io::Res
             .properties
             .get("in_head")
             .and_then(|v| v.as_bool())
-            .map(|b| if b { ", still in HEAD" } else { ", only in history" })
+            .map(|b| {
+                if b {
+                    ", still in HEAD"
+                } else {
+                    ", only in history"
+                }
+            })
             .unwrap_or("");
-        writeln!(w, "  = introduced in {}{in_head}", &c.id[..c.id.len().min(12)])?;
+        // The first 12 characters (not bytes: an id is text from a source).
+        let short =
+            c.id.char_indices()
+                .nth(12)
+                .map_or(&c.id[..], |(i, _)| &c.id[..i]);
+        writeln!(w, "  = introduced in {short}{in_head}")?;
     }
     writeln!(w, "  = fingerprint {}", f.fingerprint)?;
     writeln!(w)

@@ -72,17 +72,25 @@ pub(crate) fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
             }));
         }
     }
-    let results: Vec<Value> = r
-        .findings
+    // Over GitHub's limit, keep the most severe results (in their order).
+    let kept: Vec<&Finding> = if r.findings.len() > MAX_RESULTS {
+        let mut by_severity: Vec<usize> = (0..r.findings.len()).collect();
+        by_severity.sort_by_key(|&i| std::cmp::Reverse(r.findings[i].severity));
+        by_severity.truncate(MAX_RESULTS);
+        by_severity.sort_unstable();
+        by_severity.into_iter().map(|i| &r.findings[i]).collect()
+    } else {
+        r.findings.iter().collect()
+    };
+    let results: Vec<Value> = kept
         .iter()
-        .take(MAX_RESULTS)
         .map(|f| result(f, index[f.rule_id.as_str()], r.reveal))
         .collect();
     let mut notifications = Vec::new();
     if r.findings.len() > MAX_RESULTS {
         notifications.push(json!({
             "level": "warning",
-            "message": { "text": format!("{} results were left out: GitHub code scanning keeps at most {MAX_RESULTS} per run", r.findings.len() - MAX_RESULTS) }
+            "message": { "text": format!("{} of the least severe results were left out: GitHub code scanning keeps at most {MAX_RESULTS} per run", r.findings.len() - MAX_RESULTS) }
         }));
     }
     for n in r.notices.iter().take(100) {
@@ -135,7 +143,8 @@ fn result(f: &Finding, rule_index: usize, reveal: bool) -> Value {
     }
     let mut location = json!({});
     if let Some(path) = &f.location.path {
-        let mut phys = json!({ "artifactLocation": { "uri": uri_escape(path), "uriBaseId": "%SRCROOT%" } });
+        let mut phys =
+            json!({ "artifactLocation": { "uri": uri_escape(path), "uriBaseId": "%SRCROOT%" } });
         if let Some(s) = &f.location.span {
             phys["region"] = json!({
                 "startLine": s.start_line.max(1),
@@ -197,8 +206,9 @@ fn result(f: &Finding, rule_index: usize, reveal: bool) -> Value {
     res
 }
 
+/// The first 12 characters (not bytes: an id is text from a source).
 fn short(id: &str) -> &str {
-    &id[..id.len().min(12)]
+    id.char_indices().nth(12).map_or(id, |(i, _)| &id[..i])
 }
 
 /// `github-pat-classic` → `GithubPatClassic`.
@@ -238,6 +248,52 @@ fn uri_escape(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn finding(i: usize, severity: credlint_core::Severity) -> Finding {
+        Finding {
+            rule_id: "r".into(),
+            rule_name: "R".into(),
+            kind: FindingKind::Leak,
+            severity,
+            message: format!("m{i}"),
+            location: credlint_core::Location {
+                path: Some(format!("f{i}.txt")),
+                ..Default::default()
+            },
+            secret: None,
+            fingerprint: format!("{i:032x}"),
+            properties: Default::default(),
+            suppressed: None,
+            snippet: None,
+        }
+    }
+
+    #[test]
+    fn over_the_limit_the_most_severe_results_stay() {
+        use credlint_core::Severity;
+        let mut f: Vec<Finding> = (0..MAX_RESULTS)
+            .map(|i| finding(i, Severity::Low))
+            .collect();
+        f.push(finding(MAX_RESULTS, Severity::Critical));
+        let report = Report {
+            findings: &f,
+            rules: &[],
+            summary: Default::default(),
+            notices: &[],
+            reveal: false,
+            color: false,
+            category: None,
+            quiet: false,
+        };
+        let mut out = Vec::new();
+        write(&report, &mut out).unwrap();
+        let doc: Value = serde_json::from_slice(&out).unwrap();
+        let results = doc["runs"][0]["results"].as_array().unwrap();
+        assert_eq!(results.len(), MAX_RESULTS);
+        assert_eq!(results.last().unwrap()["level"], "error");
+        let notes = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"].to_string();
+        assert!(notes.contains("left out"));
+    }
 
     #[test]
     fn names_and_uris() {

@@ -194,6 +194,19 @@ pub fn finish(
                 && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
         }
     };
+    // A severity override in the config changes the rule's own severity,
+    // which SARIF consumers rank by, not only each result's level.
+    let rules: Vec<RuleMeta> = rules
+        .iter()
+        .map(|m| {
+            let mut m = m.clone();
+            if let Some(sev) = cfg.config.rules.severity.get(&m.id) {
+                m.severity = *sev;
+            }
+            m
+        })
+        .collect();
+    let rules = rules.as_slice();
     let report = Report {
         findings,
         quiet: out.quiet,
