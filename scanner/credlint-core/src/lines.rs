@@ -32,7 +32,11 @@ impl LineIndex {
 
     /// Byte range of 1-based `line`, without its line terminator.
     pub fn line_range(&self, bytes: &[u8], line: usize) -> std::ops::Range<usize> {
-        let start = self.starts.get(line.saturating_sub(1)).copied().unwrap_or(self.len);
+        let start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.len);
         let mut end = self.starts.get(line).copied().unwrap_or(self.len);
         while end > start && matches!(bytes.get(end - 1), Some(b'\n' | b'\r')) {
             end -= 1;

@@ -976,7 +976,10 @@ mod tests {
         assert!(ok("__DB_PASSWORD__").is_err());
         assert!(ok("@9xQ!vT2#pLm").is_ok());
         assert!(Validator::GenericSecret
-            .check(b"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", Some(b"image_sha256"))
+            .check(
+                b"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                Some(b"image_sha256")
+            )
             .is_err());
         assert!(Validator::GenericSecret
             .check(b"Zq8vN3rT6wY1uB5x", Some(b"password_length"))

@@ -56,7 +56,13 @@ pub enum ColorArg {
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
     /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value = "human", env = "CREDLINT_FORMAT")]
+    #[arg(
+        long,
+        short = 'f',
+        value_enum,
+        default_value = "human",
+        env = "CREDLINT_FORMAT"
+    )]
     pub format: FormatArg,
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o')]
@@ -137,7 +143,8 @@ pub struct ExplainArgs {
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
-    s.parse().map_err(|e: credlint_core::SeverityParseError| e.to_string())
+    s.parse()
+        .map_err(|e: credlint_core::SeverityParseError| e.to_string())
 }
 
 /// `1024`, `10K`, `5M`, `2G` (binary units), `1GiB`, `1MB`.
@@ -153,5 +160,6 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         "g" | "gb" | "gib" => 1 << 30,
         _ => return Err(format!("unknown size unit in `{s}` (use K, M or G)")),
     };
-    n.checked_mul(mult).ok_or_else(|| format!("size too large: `{s}`"))
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("size too large: `{s}`"))
 }

@@ -103,7 +103,6 @@ pub struct ConfigError {
     pub span: Option<SourceSpan>,
 }
 
-
 /// A loaded config and the folder it applies to.
 #[derive(Debug, Default, Clone)]
 pub struct Loaded {
@@ -129,7 +128,11 @@ impl Loaded {
 /// Find `.credlint.toml` in `start` or a parent.
 pub fn discover(start: &Path) -> Option<PathBuf> {
     let abs = std::fs::canonicalize(start).ok()?;
-    let mut dir = if abs.is_dir() { Some(abs.as_path()) } else { abs.parent() };
+    let mut dir = if abs.is_dir() {
+        Some(abs.as_path())
+    } else {
+        abs.parent()
+    };
     while let Some(d) = dir {
         let candidate = d.join(FILE_NAME);
         if candidate.is_file() {
@@ -152,7 +155,9 @@ pub fn load(path: &Path) -> Result<Loaded, Box<ConfigError>> {
     let config: Config = toml::from_str(&text).map_err(|e| {
         Box::new(ConfigError {
             message: format!("invalid config: {}", e.message()),
-            span: e.span().map(|r| (r.start, r.end.saturating_sub(r.start)).into()),
+            span: e
+                .span()
+                .map(|r| (r.start, r.end.saturating_sub(r.start)).into()),
             src: NamedSource::new(path.display().to_string(), text.clone()),
         })
     })?;

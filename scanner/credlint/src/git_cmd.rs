@@ -66,7 +66,9 @@ pub fn run_git(args: GitArgs) -> miette::Result<ExitCode> {
         since_commit: args.since_commit.clone(),
         max_blob_size: args.max_blob_size,
         threads: args.threads,
-        progress: progress.then(|| Box::new(move |p: Progress| draw(p, start)) as Box<dyn Fn(Progress) + Send + Sync>),
+        progress: progress.then(|| {
+            Box::new(move |p: Progress| draw(p, start)) as Box<dyn Fn(Progress) + Send + Sync>
+        }),
     };
     run(&args.repo, &args.out, start, "blobs", |scanner| {
         scan_history(&args.repo, &opts, scanner)
@@ -100,7 +102,13 @@ fn run(
     let allow = Allowlist::new(&cfg)?;
     let scanner = UnitScanner::new(rules.clone(), Some(policy_hook(&rules)), out.show_filtered);
     let report = scan(&scanner).map_err(|e| miette!("{e}"))?;
-    let excluded: Vec<Glob> = cfg.config.scan.exclude.iter().map(|g| Glob::new(g)).collect();
+    let excluded: Vec<Glob> = cfg
+        .config
+        .scan
+        .exclude
+        .iter()
+        .map(|g| Glob::new(g))
+        .collect();
     let findings: Vec<Finding> = report
         .findings
         .into_iter()
@@ -135,7 +143,10 @@ fn run(
     }
     for (n, what) in [
         (s.skipped_size, "over the size limit (--max-blob-size)"),
-        (s.skipped_lfs, "Git LFS pointer files (the content is stored outside the repository)"),
+        (
+            s.skipped_lfs,
+            "Git LFS pointer files (the content is stored outside the repository)",
+        ),
     ] {
         if n > 0 {
             notices.push(Notice {

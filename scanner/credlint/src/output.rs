@@ -33,7 +33,13 @@ impl Allowlist {
                 .into_diagnostic()
                 .wrap_err_with(|| format!("invalid allow regex `{s}` in the config"))
         };
-        let secrets = cfg.config.allow.secrets.iter().map(re).collect::<Result<_, _>>()?;
+        let secrets = cfg
+            .config
+            .allow
+            .secrets
+            .iter()
+            .map(re)
+            .collect::<Result<_, _>>()?;
         let rules = cfg
             .config
             .allow
@@ -99,7 +105,8 @@ impl Allowlist {
             if id != &f.rule_id {
                 continue;
             }
-            let secret_ok = secrets.is_empty() || secret.is_some_and(|s| secrets.iter().any(|r| r.is_match(s)));
+            let secret_ok =
+                secrets.is_empty() || secret.is_some_and(|s| secrets.iter().any(|r| r.is_match(s)));
             let path_ok = paths.is_empty() || paths.iter().any(|g| g.matches(path));
             if secret_ok && path_ok {
                 self.used[self.secrets.len() + i].store(true, Ordering::Relaxed);
@@ -271,7 +278,10 @@ credlint reported the findings above. Either:
 }
 
 fn exit_code(out: &OutputArgs, cfg: &Loaded, findings: &[Finding]) -> ExitCode {
-    let fail_on = out.fail_on.or(cfg.config.fail_on).unwrap_or(DEFAULT_FAIL_ON);
+    let fail_on = out
+        .fail_on
+        .or(cfg.config.fail_on)
+        .unwrap_or(DEFAULT_FAIL_ON);
     if findings
         .iter()
         .any(|f| f.suppressed.is_none() && f.severity >= fail_on)

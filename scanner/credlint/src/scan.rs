@@ -85,8 +85,13 @@ pub fn build_rules(cfg: &Loaded, extra_disabled: &[String]) -> miette::Result<Ru
         texts.push((path.display().to_string(), text.clone()));
         builder = builder.add_file(path.display().to_string(), text);
     }
-    let embedded = RuleSet::builder().with_embedded().build().map_err(|e| rule_error(e, None))?;
-    let known = |id: &String| embedded.get(id).is_some() || texts.iter().any(|(_, t)| t.contains(id.as_str()));
+    let embedded = RuleSet::builder()
+        .with_embedded()
+        .build()
+        .map_err(|e| rule_error(e, None))?;
+    let known = |id: &String| {
+        embedded.get(id).is_some() || texts.iter().any(|(_, t)| t.contains(id.as_str()))
+    };
     let checks: Vec<String> = credlint_k8s::checks().into_iter().map(|m| m.id).collect();
     for id in cfg.config.rules.disable.iter().chain(extra_disabled) {
         if !known(id) && !checks.contains(id) {
@@ -106,7 +111,10 @@ pub fn build_rules(cfg: &Loaded, extra_disabled: &[String]) -> miette::Result<Ru
         .cloned()
         .collect();
     builder.disable(disabled).build().map_err(|e| {
-        let text = texts.iter().find(|(n, _)| *n == e.file).map(|(_, t)| t.as_str());
+        let text = texts
+            .iter()
+            .find(|(n, _)| *n == e.file)
+            .map(|(_, t)| t.as_str());
         rule_error(e, text)
     })
 }
@@ -123,21 +131,23 @@ pub fn all_meta(rules: &RuleSet) -> Vec<RuleMeta> {
 /// every file they recognise, with the leak rules for credential fields.
 pub fn policy_hook(rules: &Arc<RuleSet>) -> PolicyHook {
     let leaks = rules.clone();
-    Arc::new(move |path: &str, bytes: &[u8]| match credlint_k8s::classify(path, bytes) {
-        Some(kind) => {
-            let r = credlint_k8s::check_file(path, bytes, kind, &leaks);
-            let prefix = format!("{path}: ");
-            PolicyOutput {
-                findings: r.findings,
-                warnings: r
-                    .warnings
-                    .into_iter()
-                    .map(|w| w.strip_prefix(&prefix).map(str::to_string).unwrap_or(w))
-                    .collect(),
+    Arc::new(
+        move |path: &str, bytes: &[u8]| match credlint_k8s::classify(path, bytes) {
+            Some(kind) => {
+                let r = credlint_k8s::check_file(path, bytes, kind, &leaks);
+                let prefix = format!("{path}: ");
+                PolicyOutput {
+                    findings: r.findings,
+                    warnings: r
+                        .warnings
+                        .into_iter()
+                        .map(|w| w.strip_prefix(&prefix).map(str::to_string).unwrap_or(w))
+                        .collect(),
+                }
             }
-        }
-        None => PolicyOutput::default(),
-    })
+            None => PolicyOutput::default(),
+        },
+    )
 }
 
 /// What a file scan found, before reporting.
@@ -169,7 +179,11 @@ pub fn scan_files(
     with_baseline: bool,
 ) -> miette::Result<Scanned> {
     let stdin = args.paths.iter().any(|p| p == Path::new("-"));
-    let root = if stdin { PathBuf::from(".") } else { args.paths[0].clone() };
+    let root = if stdin {
+        PathBuf::from(".")
+    } else {
+        args.paths[0].clone()
+    };
     for p in &args.paths {
         if p != Path::new("-") && std::fs::symlink_metadata(p).is_err() {
             return Err(miette!("no such file or folder: {}", p.display()));
@@ -182,7 +196,11 @@ pub fn scan_files(
     };
     let rules = Arc::new(build_rules(&cfg, &args.out.disable)?);
     let allow = Allowlist::new(&cfg)?;
-    let scanner = UnitScanner::new(rules.clone(), Some(policy_hook(&rules)), args.out.show_filtered);
+    let scanner = UnitScanner::new(
+        rules.clone(),
+        Some(policy_hook(&rules)),
+        args.out.show_filtered,
+    );
     let mut exclude = cfg.config.scan.exclude.clone();
     exclude.extend(args.exclude.iter().cloned());
     let opts = ScanOptions {
@@ -262,7 +280,13 @@ pub fn run_rules(args: RulesArgs) -> miette::Result<ExitCode> {
                 credlint_core::FindingKind::Leak => "leak",
                 credlint_core::FindingKind::Policy => "policy",
             };
-            out.push_str(&format!("{:<40} {:<8} {:<7} {}\n", m.id, m.severity.as_str(), kind, m.name));
+            out.push_str(&format!(
+                "{:<40} {:<8} {:<7} {}\n",
+                m.id,
+                m.severity.as_str(),
+                kind,
+                m.name
+            ));
         }
         out.push_str(&format!("{} rules\n", metas.len()));
     }

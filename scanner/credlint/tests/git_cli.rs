@@ -41,7 +41,10 @@ fn repo() -> (tempfile::TempDir, String, String) {
     write(p, "config/app.env", "TOKEN=${TOKEN}\n");
     write(p, "deploy/ci.sh", format!("#!/bin/sh\nexport GH={kept}\n"));
     git(p, &["add", "."]);
-    git(p, &["commit", "-q", "-m", "Read the token from the environment"]);
+    git(
+        p,
+        &["commit", "-q", "-m", "Read the token from the environment"],
+    );
     (d, gone, kept)
 }
 
@@ -53,7 +56,12 @@ fn history_findings_carry_the_introducing_commit() {
         .arg(d.path())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains(&gone) && !text.contains(&kept), "masked");
     let v: Value = serde_json::from_str(&text).unwrap();
@@ -63,11 +71,17 @@ fn history_findings_carry_the_introducing_commit() {
     let old = by_path("config/app.env");
     assert_eq!(old["commit"]["summary"], "Add app config");
     assert_eq!(old["commit"]["author"], "Ada Lovelace <ada@example.org>");
-    assert!(old["commit"]["date"].as_str().unwrap().starts_with("2024-05-01"));
+    assert!(old["commit"]["date"]
+        .as_str()
+        .unwrap()
+        .starts_with("2024-05-01"));
     assert_eq!(old["properties"]["in_head"], false);
     assert_eq!(old["line"], 1);
     let new = by_path("deploy/ci.sh");
-    assert_eq!(new["commit"]["summary"], "Read the token from the environment");
+    assert_eq!(
+        new["commit"]["summary"],
+        "Read the token from the environment"
+    );
     assert_eq!(new["properties"]["in_head"], true);
     assert_eq!(new["line"], 2);
     assert_eq!(v["summary"]["unit"], "blobs");
@@ -86,25 +100,51 @@ fn history_sarif_is_valid_and_human_groups_by_commit() {
     assert!(jsonschema::validator_for(&schema).unwrap().is_valid(&doc));
     for r in doc["runs"][0]["results"].as_array().unwrap() {
         assert!(r["properties"]["commit"].as_str().unwrap().len() == 40);
-        assert!(r["message"]["text"].as_str().unwrap().contains("introduced in commit"));
+        assert!(r["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("introduced in commit"));
         assert!(r["partialFingerprints"]["primaryLocationLineHash"].is_string());
     }
-    let out = credlint().args(["git", "--no-config"]).arg(d.path()).output().unwrap();
+    let out = credlint()
+        .args(["git", "--no-config"])
+        .arg(d.path())
+        .output()
+        .unwrap();
     let s = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(s.matches("\ncommit ").count() + usize::from(s.starts_with("commit ")), 2, "{s}");
-    assert!(s.contains("only in history") && s.contains("still in HEAD"), "{s}");
+    assert_eq!(
+        s.matches("\ncommit ").count() + usize::from(s.starts_with("commit ")),
+        2,
+        "{s}"
+    );
+    assert!(
+        s.contains("only in history") && s.contains("still in HEAD"),
+        "{s}"
+    );
 }
 
 #[test]
 fn range_gates_only_the_change() {
     let (d, _, _) = repo();
     let out = credlint()
-        .args(["git", "--no-config", "-f", "json", "--range", "HEAD~1..HEAD"])
+        .args([
+            "git",
+            "--no-config",
+            "-f",
+            "json",
+            "--range",
+            "HEAD~1..HEAD",
+        ])
         .arg(d.path())
         .output()
         .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let paths: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    let paths: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
     assert_eq!(paths, vec!["deploy/ci.sh"]);
     credlint()
         .args(["git", "--no-config", "--range", "nope..HEAD"])
@@ -120,13 +160,21 @@ fn staged_sees_the_index_not_the_work_tree() {
     // Clean change staged: passes.
     write(p, "README.md", "hello\n");
     git(p, &["add", "README.md"]);
-    credlint().args(["staged", "--no-config"]).arg(p).assert().code(0);
+    credlint()
+        .args(["staged", "--no-config"])
+        .arg(p)
+        .assert()
+        .code(0);
     // A secret staged, then removed from the work tree: still refused.
     let tok = github_token("staged-cli");
     write(p, "src/lib.py", format!("T = '{tok}'\n"));
     git(p, &["add", "src/lib.py"]);
     write(p, "src/lib.py", "T = None\n");
-    let out = credlint().args(["staged", "--no-config", "-f", "json"]).arg(p).output().unwrap();
+    let out = credlint()
+        .args(["staged", "--no-config", "-f", "json"])
+        .arg(p)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["findings"][0]["path"], "src/lib.py");
@@ -135,6 +183,10 @@ fn staged_sees_the_index_not_the_work_tree() {
 #[test]
 fn config_excludes_apply_to_history() {
     let (d, _, _) = repo();
-    write(d.path(), ".credlint.toml", "[scan]\nexclude = [\"config/**\", \"deploy/**\"]\n");
+    write(
+        d.path(),
+        ".credlint.toml",
+        "[scan]\nexclude = [\"config/**\", \"deploy/**\"]\n",
+    );
     credlint().args(["git"]).arg(d.path()).assert().code(0);
 }

@@ -64,7 +64,10 @@ fn one_huge_line_is_scanned_in_chunks() {
         .output()
         .unwrap();
     let human = String::from_utf8(out.stdout).unwrap();
-    assert!(human.lines().all(|l| l.chars().count() < 400), "no huge lines printed");
+    assert!(
+        human.lines().all(|l| l.chars().count() < 400),
+        "no huge lines printed"
+    );
 }
 
 #[test]
@@ -77,7 +80,11 @@ fn a_repeated_keyword_does_not_go_quadratic() {
     write(d.path(), "real.env", format!("T={tok}\n"));
     let t = std::time::Instant::now();
     let (_, v) = scan_json(d.path(), &[]);
-    assert!(t.elapsed() < Duration::from_secs(60), "took {:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        t.elapsed()
+    );
     assert_eq!(paths(&v), vec!["real.env"]);
 }
 
@@ -139,20 +146,40 @@ fn unreadable_files_and_folders_are_warnings() {
         eprintln!("skipped: running as root without setpriv to drop privileges");
         return;
     }
-    let d = tempfile::Builder::new().prefix("credlint-perm").tempdir_in("/tmp").unwrap();
+    let d = tempfile::Builder::new()
+        .prefix("credlint-perm")
+        .tempdir_in("/tmp")
+        .unwrap();
     std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let tok = github_token("perm");
     write(d.path(), "readable.env", format!("T={tok}\n"));
-    let secret = write(d.path(), "locked.env", format!("T={}\n", github_token("locked")));
+    let secret = write(
+        d.path(),
+        "locked.env",
+        format!("T={}\n", github_token("locked")),
+    );
     std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
     std::fs::create_dir(d.path().join("closed")).unwrap();
-    write(d.path(), "closed/inner.env", format!("T={}\n", github_token("inner")));
-    std::fs::set_permissions(d.path().join("closed"), std::fs::Permissions::from_mode(0o000)).unwrap();
-    std::fs::set_permissions(d.path().join("readable.env"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    write(
+        d.path(),
+        "closed/inner.env",
+        format!("T={}\n", github_token("inner")),
+    );
+    std::fs::set_permissions(
+        d.path().join("closed"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        d.path().join("readable.env"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
     let bin = assert_cmd::cargo::cargo_bin("credlint");
     let mut cmd = if root_user {
         let mut c = std::process::Command::new(setpriv);
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]).arg(&bin);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(&bin);
         c
     } else {
         std::process::Command::new(&bin)
@@ -163,7 +190,11 @@ fn unreadable_files_and_folders_are_warnings() {
         .output()
         .unwrap();
     // Restore so the temp dir can be removed.
-    std::fs::set_permissions(d.path().join("closed"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(
+        d.path().join("closed"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
     assert_eq!(out.status.code(), Some(1), "findings, not an abort");

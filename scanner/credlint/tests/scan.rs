@@ -44,7 +44,11 @@ fn tree() -> Tree {
     let d = dir.path();
     let t: Vec<String> = (0..6).map(|i| github_token(&format!("tree{i}"))).collect();
     write(d, ".env", format!("DEBUG=1\nGITHUB_TOKEN={}\n", t[0]));
-    write(d, "src/app.py", format!("import os\n\nclient = Github(\"{}\")\n", t[1]));
+    write(
+        d,
+        "src/app.py",
+        format!("import os\n\nclient = Github(\"{}\")\n", t[1]),
+    );
     write(
         d,
         "k8s/secret.yaml",
@@ -53,7 +57,11 @@ fn tree() -> Tree {
             b64(&t[2])
         ),
     );
-    write(d, "src/allowed.py", format!("TOKEN = \"{}\"  # credlint:allow\n", t[3]));
+    write(
+        d,
+        "src/allowed.py",
+        format!("TOKEN = \"{}\"  # credlint:allow\n", t[3]),
+    );
     // Invalid UTF-8 around a secret: scanned as bytes.
     let mut bytes = b"\xff\xfe\xfd garbage \xc3\x28 ".to_vec();
     bytes.extend_from_slice(t[4].as_bytes());
@@ -110,7 +118,10 @@ fn finds_secrets_where_they_live_and_skips_the_rest() {
         ]
     );
     // Stable fingerprints: 32 hex chars, unique per finding here.
-    let mut fps: Vec<&str> = f.iter().map(|f| f["fingerprint"].as_str().unwrap()).collect();
+    let mut fps: Vec<&str> = f
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
     assert!(fps.iter().all(|x| x.len() == 32));
     fps.sort();
     fps.dedup();
@@ -133,8 +144,14 @@ fn no_raw_secret_in_any_format_unless_revealed() {
         for tok in &t.tokens {
             assert!(!text.contains(tok.as_str()), "{format} leaked a secret");
             // Nor its random body, nor its base64 form.
-            assert!(!text.contains(&tok[4..20]), "{format} leaked part of a secret");
-            assert!(!text.contains(&b64(tok)), "{format} leaked an encoded secret");
+            assert!(
+                !text.contains(&tok[4..20]),
+                "{format} leaked part of a secret"
+            );
+            assert!(
+                !text.contains(&b64(tok)),
+                "{format} leaked an encoded secret"
+            );
         }
     }
     let out = credlint()
@@ -143,7 +160,10 @@ fn no_raw_secret_in_any_format_unless_revealed() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains(t.tokens[0].as_str()), "--reveal shows the secret");
+    assert!(
+        text.contains(t.tokens[0].as_str()),
+        "--reveal shows the secret"
+    );
 }
 
 #[test]
@@ -160,7 +180,10 @@ fn human_output_has_a_code_frame_and_summary() {
     assert!(s.contains("github-pat-classic"));
     assert!(s.contains("^^^^"));
     assert!(s.contains("4 critical"), "{s}");
-    assert!(!s.contains("\u{1b}["), "no colour when not a terminal / NO_COLOR");
+    assert!(
+        !s.contains("\u{1b}["),
+        "no colour when not a terminal / NO_COLOR"
+    );
 }
 
 #[test]
@@ -190,7 +213,10 @@ fn sarif_is_valid_and_complete() {
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     let schema = sarif_schema();
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
     assert!(errors.is_empty(), "SARIF invalid: {errors:#?}");
     let run = &doc["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
@@ -200,15 +226,31 @@ fn sarif_is_valid_and_complete() {
     ids.dedup();
     assert_eq!(ids.len(), n, "rule ids duplicated");
     for r in rules {
-        assert!(r["help"]["markdown"].as_str().is_some_and(|s| !s.is_empty()));
-        let sev: f64 = r["properties"]["security-severity"].as_str().unwrap().parse().unwrap();
+        assert!(r["help"]["markdown"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty()));
+        let sev: f64 = r["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!((0.1..=10.0).contains(&sev));
     }
     let results = run["results"].as_array().unwrap();
-    assert_eq!(results.iter().filter(|r| r["ruleId"] == "github-pat-classic").count(), 4);
-    assert!(results.iter().any(|r| r["ruleId"] == "secret-manifest-committed"));
+    assert_eq!(
+        results
+            .iter()
+            .filter(|r| r["ruleId"] == "github-pat-classic")
+            .count(),
+        4
+    );
+    assert!(results
+        .iter()
+        .any(|r| r["ruleId"] == "secret-manifest-committed"));
     for r in results {
-        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap();
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
         assert!(!uri.starts_with('/'), "relative URIs: {uri}");
         assert!(r["partialFingerprints"]["primaryLocationLineHash"].is_string());
         let idx = r["ruleIndex"].as_u64().unwrap() as usize;
@@ -226,16 +268,25 @@ fn jsonl_is_one_object_per_line() {
         .output()
         .unwrap();
     let s = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<Value> = s.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = s
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.iter().filter(|v| v["kind"] == "leak").count(), 4);
-    assert!(lines.iter().all(|v| v["rule_id"].is_string() && v["line"].is_u64()));
+    assert!(lines
+        .iter()
+        .all(|v| v["rule_id"].is_string() && v["line"].is_u64()));
 }
 
 #[test]
 fn exit_codes() {
     let clean = tempfile::tempdir().unwrap();
     write(clean.path(), "a.txt", "nothing to see\n");
-    credlint().args(["scan", "--no-config"]).arg(clean.path()).assert().code(0);
+    credlint()
+        .args(["scan", "--no-config"])
+        .arg(clean.path())
+        .assert()
+        .code(0);
     credlint()
         .args(["scan", "--no-config", "/definitely/not/here"])
         .assert()
@@ -297,7 +348,10 @@ fn size_limit_skips_with_a_notice_and_large_inputs_chunk() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v["notices"][0]["message"].as_str().unwrap().contains("size limit"));
+    assert!(v["notices"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("size limit"));
     let out = credlint()
         .args(["scan", "--no-config", "-f", "json", "--max-file-size", "1G"])
         .arg(d.path())
@@ -320,7 +374,11 @@ fn links_fifos_and_utf16_do_not_break_the_scan() {
     std::os::unix::fs::symlink(d.path(), d.path().join("loop")).unwrap();
     std::os::unix::fs::symlink("/etc", d.path().join("outside")).unwrap();
     let fifo = d.path().join("pipe");
-    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
     let mut utf16 = vec![0xFF, 0xFE];
     for u in format!("key = {tok}\n").encode_utf16() {
         utf16.extend_from_slice(&u.to_le_bytes());
@@ -332,10 +390,16 @@ fn links_fifos_and_utf16_do_not_break_the_scan() {
         if follow {
             c.arg("--follow-links").args(["--exclude", "outside"]);
         }
-        let out = c.timeout(std::time::Duration::from_secs(60)).output().unwrap();
+        let out = c
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         let f = v["findings"].as_array().unwrap();
-        assert!(f.iter().any(|f| f["path"] == "win.txt" && f["line"] == 1), "{v}");
+        assert!(
+            f.iter().any(|f| f["path"] == "win.txt" && f["line"] == 1),
+            "{v}"
+        );
     }
 }
 
@@ -345,23 +409,36 @@ fn rules_and_explain() {
     assert!(out.status.success());
     let s = String::from_utf8(out.stdout).unwrap();
     assert!(s.contains("github-pat-classic"));
-    let out = credlint().args(["explain", "github-pat-classic"]).output().unwrap();
+    let out = credlint()
+        .args(["explain", "github-pat-classic"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let s = String::from_utf8(out.stdout).unwrap();
     assert!(s.contains("## Why it matters") && s.contains("## Instead"));
-    credlint().args(["explain", "no-such-rule"]).assert().code(2);
+    credlint()
+        .args(["explain", "no-such-rule"])
+        .assert()
+        .code(2);
 }
 
 #[test]
 fn json_matches_its_documented_schema() {
     let t = tree();
     let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/findings.schema.json")).unwrap(),
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/findings.schema.json"
+        ))
+        .unwrap(),
     )
     .unwrap();
     let v = jsonschema::validator_for(&schema).unwrap();
     let (_, doc) = json_findings(&["--show-filtered"], t.dir.path());
-    let errors: Vec<String> = v.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    let errors: Vec<String> = v
+        .iter_errors(&doc)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     let (_, doc) = json_findings(&["--reveal"], t.dir.path());
     assert!(v.is_valid(&doc));
@@ -400,16 +477,31 @@ fn every_policy_check_fires_through_the_binary_and_is_explained() {
     assert!(checks.len() >= 20, "{checks:?}");
     for id in &checks {
         assert!(fired.contains(id), "check {id} never fired on testdata/k8s");
-        let rule = rules.iter().find(|r| r["id"] == *id).expect("SARIF rule entry");
-        assert!(rule["help"]["text"].as_str().unwrap().len() > 100, "{id} help");
+        let rule = rules
+            .iter()
+            .find(|r| r["id"] == *id)
+            .expect("SARIF rule entry");
+        assert!(
+            rule["help"]["text"].as_str().unwrap().len() > 100,
+            "{id} help"
+        );
         let ex = credlint().args(["explain", id]).output().unwrap();
         assert!(ex.status.success(), "explain {id}");
         let page = String::from_utf8(ex.stdout).unwrap();
-        assert!(page.contains("Why it matters") && page.contains("Instead"), "{id}: {page}");
+        assert!(
+            page.contains("Why it matters") && page.contains("Instead"),
+            "{id}: {page}"
+        );
     }
     // Compliant fixtures give nothing.
     for r in run["results"].as_array().unwrap() {
-        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap();
-        assert!(!uri.contains("compliant"), "finding on a compliant fixture: {uri} {}", r["ruleId"]);
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(
+            !uri.contains("compliant"),
+            "finding on a compliant fixture: {uri} {}",
+            r["ruleId"]
+        );
     }
 }
