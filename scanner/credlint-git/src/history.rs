@@ -2,7 +2,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use credlint_core::{fingerprint, CommitInfo, Finding};
 use credlint_leaks::Scratch;
@@ -321,12 +320,12 @@ fn scan_history_in_pool(
     let changes: Vec<Changes> = commits
         .par_iter()
         .map_init(
-            || sync.to_thread_local(),
+            || crate::read::walk_handle(&sync),
             |r, &id| commit_changes(r, id, shallow),
         )
         .collect();
 
-    // 2. Unique blobs, in walk order (neighbouring versions share pack deltas).
+    // 2. Unique blobs, scanned in pack order (see `read`).
     let mut index: HashMap<ObjectId, u32> = HashMap::new();
     let mut blobs: Vec<(ObjectId, &str)> = Vec::new();
     for c in &changes {
@@ -338,32 +337,8 @@ fn scan_history_in_pool(
             });
         }
     }
-    let total = blobs.len() as u64;
-    let done = AtomicU64::new(0);
-    let bytes_done = AtomicU64::new(0);
     let max = opts.max_blob_size;
-    let scanned: Vec<(BlobScan, u64, Vec<String>)> = blobs
-        .par_iter()
-        .map_init(
-            || (sync.to_thread_local(), Scratch::default()),
-            |(r, scratch), &(oid, path)| {
-                let mut warnings = Vec::new();
-                let (res, n) = scan_blob(r, oid, path, max, scanner, scratch, &mut warnings);
-                let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-                let b = bytes_done.fetch_add(n, Ordering::Relaxed) + n;
-                if let Some(p) = &opts.progress {
-                    if d % 64 == 0 || d == total {
-                        p(Progress {
-                            blobs_done: d,
-                            blobs_total: total,
-                            bytes_done: b,
-                        });
-                    }
-                }
-                (res, n, warnings)
-            },
-        )
-        .collect();
+    let scanned = crate::read::scan_blobs(&repo, &blobs, max, scanner, opts.progress.as_deref());
     let mut found: Vec<Vec<Finding>> = Vec::with_capacity(scanned.len());
     for (res, n, w) in scanned {
         report.warnings.extend(w);

@@ -18,8 +18,10 @@
 //! 2. **Scan** every unique introduced blob once, in parallel (rayon, one
 //!    repository handle and one [`credlint_leaks::Scratch`] per thread),
 //!    skipping blobs over the size limit, Git LFS pointers and binary
-//!    content. Blobs are read one at a time per thread: memory holds ids,
-//!    paths and findings, never all blobs.
+//!    content. Blobs are read in pack order (sorted by pack and offset, so
+//!    a delta's base is nearly always the object just read and still in the
+//!    thread's delta-base cache; loose objects last), one at a time per
+//!    thread: memory holds ids, paths and findings, never all blobs.
 //! 3. **Attribute**: a secret found in an introduced blob is reported at
 //!    that commit and path unless a context blob of the same commit already
 //!    carried it (an edit of a file that already had it, a rename, a merge
@@ -38,6 +40,7 @@
 
 mod commit;
 mod history;
+mod read;
 mod staged;
 mod tree;
 

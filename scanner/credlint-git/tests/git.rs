@@ -481,3 +481,59 @@ fn staged_in_a_repository_without_commits() {
     assert_eq!(scan_staged(r.path(), &scanner()).unwrap().findings.len(), 1);
     assert!(all(r.path()).findings.is_empty(), "no commits, no history");
 }
+
+/// Findings as comparable tuples.
+fn summary(rep: &HistoryReport) -> Vec<(String, String, String, bool)> {
+    rep.findings
+        .iter()
+        .map(|f| {
+            (
+                commit_id(f).to_string(),
+                path(f).to_string(),
+                secret(f).to_string(),
+                in_head(f),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn packed_and_loose_objects_give_the_same_findings() {
+    // Blobs are read in pack order; the result must not depend on where
+    // objects live: loose, one pack with deltas, several packs plus loose.
+    let r = Repo::new();
+    let body: String = (0..200)
+        .map(|i| format!("line {i} of the module\n"))
+        .collect();
+    for i in 0..12u64 {
+        let mut text = body.clone();
+        if i % 3 == 1 {
+            text.push_str(&format!("token = \"{}\"\n", token(100 + i)));
+        }
+        r.write(&format!("src/m{}.rs", i % 4), &text);
+        r.write(&format!("docs/d{i}.md"), &format!("doc {i}\n{body}"));
+        r.commit(&format!("change {i}"));
+    }
+    let loose = all(r.path());
+    assert_eq!(loose.findings.len(), 4, "{:?}", loose.findings);
+
+    r.git(&["repack", "-adq", "--window=50", "--depth=50"]);
+    let packed = all(r.path());
+    assert_eq!(summary(&packed), summary(&loose));
+    assert_eq!(packed.stats, loose.stats);
+
+    for i in 12..16u64 {
+        r.write(
+            "src/m0.rs",
+            &format!("{body}secret = \"{}\"\n", token(200 + i)),
+        );
+        r.commit(&format!("change {i}"));
+        if i == 13 {
+            r.git(&["repack", "-dq"]); // a second pack; the rest stays loose
+        }
+    }
+    let mixed = all(r.path());
+    assert_eq!(mixed.findings.len(), 8, "{:?}", mixed.findings);
+    assert_eq!(summary(&mixed)[..4], summary(&loose)[..]);
+    assert!(mixed.warnings.is_empty(), "{:?}", mixed.warnings);
+}
