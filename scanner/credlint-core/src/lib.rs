@@ -12,6 +12,7 @@ mod lines;
 mod meta;
 mod secret;
 mod severity;
+mod time;
 
 pub use finding::{
     fingerprint, CommitInfo, Finding, FindingKind, Location, ObjectRef, Snippet, Span, Suppression,
@@ -20,3 +21,4 @@ pub use lines::LineIndex;
 pub use meta::RuleMeta;
 pub use secret::SecretValue;
 pub use severity::{Severity, SeverityParseError};
+pub use time::rfc3339;
