@@ -72,6 +72,11 @@ impl UnitScanner {
         }
     }
 
+    /// Whether policy checks run on whole units.
+    pub fn has_policy(&self) -> bool {
+        self.policy.is_some()
+    }
+
     /// The rule set.
     pub fn rules(&self) -> &Arc<RuleSet> {
         &self.rules

@@ -336,6 +336,12 @@ fn scan_stream(
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     let mut out = UnitOutput::default();
+    if scanner.has_policy() && looks_structured(name) {
+        out.warnings.push(format!(
+            "larger than {} MiB: scanned for leaks in chunks; policy checks and Secret decoding were not run on it",
+            CHUNK >> 20
+        ));
+    }
     let mut base = ChunkBase::default();
     let mut last = false;
     let mut batch: Vec<(Vec<u8>, ChunkBase, usize)> = Vec::with_capacity(workers);
@@ -364,6 +370,18 @@ fn scan_stream(
         }
     }
     Ok(Some(out))
+}
+
+/// Names of files the policy checks would read (manifests, Dockerfiles).
+fn looks_structured(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".yaml", ".yml", ".json"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+        || lower
+            .rsplit('/')
+            .next()
+            .is_some_and(|f| f.starts_with("dockerfile"))
 }
 
 /// Scan a batch of chunks, one thread each (the first on this thread),

@@ -17,6 +17,15 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // A panic message can quote the text being processed, which may hold a
+    // secret: report only where it happened.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("credlint: internal error at {at}; please report it (the message is withheld: it may quote scanned content)");
+    }));
     let cli = cli::Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -236,3 +236,35 @@ fn regression_secret_between_chunk_cut_and_next_line_start() {
     let want_line = text[..text.find(&tok).unwrap()].matches('\n').count() as u64 + 1;
     assert_eq!(f[0]["line"], want_line);
 }
+
+#[test]
+fn a_large_manifest_says_its_policy_checks_were_skipped() {
+    let d = tempfile::tempdir().unwrap();
+    let mut y = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n");
+    while y.len() < 17 << 20 {
+        y.push_str("  key: some ordinary configuration value here\n");
+    }
+    write(d.path(), "big.yaml", &y);
+    let (_, v) = scan_json(d.path(), &[]);
+    let notices = v["notices"].to_string();
+    assert!(notices.contains("policy checks") && notices.contains("big.yaml"), "{notices}");
+}
+
+#[cfg(unix)]
+#[test]
+fn reports_are_written_0600_even_over_an_existing_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "src/a.env", format!("T={}\n", github_token("mode")));
+    let out = d.path().join("report.json");
+    std::fs::write(&out, "old").unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o644)).unwrap();
+    credlint()
+        .args(["scan", "--no-config", "-f", "json", "-o"])
+        .arg(&out)
+        .arg(d.path().join("src"))
+        .assert()
+        .code(1);
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
