@@ -247,7 +247,10 @@ fn a_large_manifest_says_its_policy_checks_were_skipped() {
     write(d.path(), "big.yaml", &y);
     let (_, v) = scan_json(d.path(), &[]);
     let notices = v["notices"].to_string();
-    assert!(notices.contains("policy checks") && notices.contains("big.yaml"), "{notices}");
+    assert!(
+        notices.contains("policy checks") && notices.contains("big.yaml"),
+        "{notices}"
+    );
 }
 
 #[cfg(unix)]
@@ -255,7 +258,11 @@ fn a_large_manifest_says_its_policy_checks_were_skipped() {
 fn reports_are_written_0600_even_over_an_existing_file() {
     use std::os::unix::fs::PermissionsExt;
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "src/a.env", format!("T={}\n", github_token("mode")));
+    write(
+        d.path(),
+        "src/a.env",
+        format!("T={}\n", github_token("mode")),
+    );
     let out = d.path().join("report.json");
     std::fs::write(&out, "old").unwrap();
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o644)).unwrap();
