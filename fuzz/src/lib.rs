@@ -38,23 +38,14 @@ pub fn rules() -> &'static Arc<RuleSet> {
 /// The binary's policy hook (same code as `credlint::scan::policy_hook`).
 pub fn policy_hook(rules: &Arc<RuleSet>) -> PolicyHook {
     let leaks = rules.clone();
-    Arc::new(
-        move |path: &str, bytes: &[u8]| match credlint_k8s::classify(path, bytes) {
-            Some(kind) => {
-                let r = credlint_k8s::check_file(path, bytes, kind, &leaks);
-                let prefix = format!("{path}: ");
-                PolicyOutput {
-                    findings: r.findings,
-                    warnings: r
-                        .warnings
-                        .into_iter()
-                        .map(|w| w.strip_prefix(&prefix).map(str::to_string).unwrap_or(w))
-                        .collect(),
-                }
-            }
-            None => PolicyOutput::default(),
-        },
-    )
+    Arc::new(move |path: &str, bytes: &[u8]| {
+        credlint_k8s::check_any(path, bytes, &leaks)
+            .map(|r| PolicyOutput {
+                findings: r.findings,
+                warnings: r.warnings,
+            })
+            .unwrap_or_default()
+    })
 }
 
 /// A unit scanner with the embedded rules and the policy hook, keeping

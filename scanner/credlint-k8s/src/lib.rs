@@ -123,6 +123,21 @@ fn memchr_str(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
+/// [`classify`] then [`check_file`], for a file scanner's policy hook:
+/// `None` when the file is not one the checks read. Warnings come without
+/// the leading `path: ` (the caller names the file).
+pub fn check_any(path: &str, bytes: &[u8], leaks: &RuleSet) -> Option<FileReport> {
+    let kind = classify(path, bytes)?;
+    let mut report = check_file(path, bytes, kind, leaks);
+    let prefix = format!("{path}: ");
+    for w in &mut report.warnings {
+        if let Some(rest) = w.strip_prefix(&prefix) {
+            *w = rest.to_string();
+        }
+    }
+    Some(report)
+}
+
 /// Run every applicable check on one file. `path` is relative to the scan
 /// root, `/`-separated.
 pub fn check_file(path: &str, bytes: &[u8], kind: FileKind, leaks: &RuleSet) -> FileReport {

@@ -131,23 +131,14 @@ pub fn all_meta(rules: &RuleSet) -> Vec<RuleMeta> {
 /// every file they recognise, with the leak rules for credential fields.
 pub fn policy_hook(rules: &Arc<RuleSet>) -> PolicyHook {
     let leaks = rules.clone();
-    Arc::new(
-        move |path: &str, bytes: &[u8]| match credlint_k8s::classify(path, bytes) {
-            Some(kind) => {
-                let r = credlint_k8s::check_file(path, bytes, kind, &leaks);
-                let prefix = format!("{path}: ");
-                PolicyOutput {
-                    findings: r.findings,
-                    warnings: r
-                        .warnings
-                        .into_iter()
-                        .map(|w| w.strip_prefix(&prefix).map(str::to_string).unwrap_or(w))
-                        .collect(),
-                }
-            }
-            None => PolicyOutput::default(),
-        },
-    )
+    Arc::new(move |path: &str, bytes: &[u8]| {
+        credlint_k8s::check_any(path, bytes, &leaks)
+            .map(|r| PolicyOutput {
+                findings: r.findings,
+                warnings: r.warnings,
+            })
+            .unwrap_or_default()
+    })
 }
 
 /// What a file scan found, before reporting.
