@@ -190,3 +190,167 @@ fn config_excludes_apply_to_history() {
     );
     credlint().args(["git"]).arg(d.path()).assert().code(0);
 }
+
+/// Hostile repository config: nothing the scanned repository names may run.
+/// Every hook, filter, fsmonitor and external diff here would create a
+/// marker file if executed.
+#[test]
+fn nothing_from_the_repository_config_is_executed() {
+    let (d, _, _) = repo();
+    let p = d.path();
+    let marker = p.join("PWNED");
+    let touch = format!("touch {}", marker.display());
+    for (k, v) in [
+        ("core.fsmonitor", touch.as_str()),
+        ("core.hooksPath", "evil-hooks"),
+        ("filter.evil.smudge", touch.as_str()),
+        ("filter.evil.clean", touch.as_str()),
+        ("filter.evil.process", touch.as_str()),
+        ("diff.external", touch.as_str()),
+        ("core.sshCommand", touch.as_str()),
+        ("core.pager", touch.as_str()),
+    ] {
+        git(p, &["config", k, v]);
+    }
+    std::fs::create_dir_all(p.join("evil-hooks")).unwrap();
+    for hook in [
+        "pre-commit",
+        "post-checkout",
+        "post-index-change",
+        "reference-transaction",
+    ] {
+        let h = p.join("evil-hooks").join(hook);
+        std::fs::write(&h, format!("#!/bin/sh\n{touch}\n")).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&h, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+    }
+    std::fs::write(p.join(".gitattributes"), "* filter=evil diff=evil\n").unwrap();
+    for args in [&["git", "--no-config"][..], &["staged", "--no-config"][..]] {
+        let out = credlint().args(args).arg(p).output().unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(
+        !marker.exists(),
+        "credlint executed something from the scanned repository's config"
+    );
+    // The trap is armed: plain git runs the fsmonitor command.
+    let _ = Command::new("git")
+        .args(["status", "--porcelain"])
+        .current_dir(p)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output();
+    assert!(
+        marker.exists(),
+        "the hostile config would have run under git itself"
+    );
+}
+
+/// A corrupt and a missing object: a warning each, and every other finding intact.
+#[test]
+fn corrupt_and_missing_objects_are_warnings() {
+    let (d, _, kept) = repo();
+    let p = d.path();
+    // Two more blobs, loose, then break them.
+    write(p, "a.txt", "first loose blob\n");
+    write(p, "b.txt", "second loose blob\n");
+    git(p, &["add", "a.txt", "b.txt"]);
+    git(p, &["commit", "-q", "-m", "Two more files"]);
+    let id = |path: &str| {
+        let o = Command::new("git")
+            .args(["rev-parse", &format!("HEAD:{path}")])
+            .current_dir(p)
+            .output()
+            .unwrap();
+        String::from_utf8(o.stdout).unwrap().trim().to_string()
+    };
+    let loose = |oid: &str| p.join(".git/objects").join(&oid[..2]).join(&oid[2..]);
+    let (a, b) = (id("a.txt"), id("b.txt"));
+    // Truncated loose object, and a deleted one.
+    let fa = loose(&a);
+    let bytes = std::fs::read(&fa).unwrap();
+    let mut perms = std::fs::metadata(&fa).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&fa, perms).unwrap();
+    std::fs::write(&fa, &bytes[..bytes.len() / 2]).unwrap();
+    std::fs::remove_file(loose(&b)).unwrap();
+    let out = credlint()
+        .args(["git", "--no-config", "-f", "json"])
+        .arg(p)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["path"] == "deploy/ci.sh"));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&kept));
+    let notices = v["notices"].to_string();
+    assert!(
+        notices.contains(&a[..7]) || notices.contains("a.txt"),
+        "corrupt object named: {notices}"
+    );
+    assert!(
+        notices.contains(&b[..7]) || notices.contains("b.txt"),
+        "missing object named: {notices}"
+    );
+}
+
+/// Many refs (the full 100,000 is in bench/stress.sh's spirit; CI uses 5,000).
+#[test]
+fn many_refs() {
+    let (d, _, _) = repo();
+    let p = d.path();
+    let head = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(p)
+        .output()
+        .unwrap();
+    let head = String::from_utf8(head.stdout).unwrap().trim().to_string();
+    let mut input = String::new();
+    for i in 0..5000 {
+        input.push_str(&format!("create refs/tags/t{i} {head}\n"));
+    }
+    let mut child = Command::new("git")
+        .args(["update-ref", "--stdin"])
+        .current_dir(p)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let t = std::time::Instant::now();
+    let out = credlint()
+        .args(["git", "--no-config", "-f", "json"])
+        .arg(p)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["findings"].as_array().unwrap().len(),
+        2,
+        "each secret once, however many refs reach it"
+    );
+    assert!(t.elapsed() < std::time::Duration::from_secs(60));
+}
