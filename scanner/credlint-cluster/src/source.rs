@@ -341,6 +341,9 @@ fn trim(item: &mut Json, kind: &Kind, values: bool) {
     }
 }
 
+/// How often one page is asked for again after an answer that is not JSON.
+const BAD_JSON_RETRIES: u32 = 3;
+
 fn list_kind(
     sh: &Shared<'_>,
     kind: &Kind,
@@ -355,6 +358,7 @@ fn list_kind(
     };
     let base = kind.path(sh.opts.namespace.as_deref());
     let mut restarts = 0u32;
+    let mut bad_json = 0u32;
     let mut warned_values = false;
     'restart: loop {
         out.clear();
@@ -402,8 +406,24 @@ fn list_kind(
                     )))
                 }
             }
-            let mut page: Json = serde_json::from_slice(&r.body)
-                .map_err(|e| ClusterError::Protocol(format!("{url}: not a JSON list: {e}")))?;
+            // A truncated or garbled answer is asked for again, like a 5xx;
+            // if it stays bad, this kind is not audited and the rest goes on.
+            let mut page: Json = match serde_json::from_slice(&r.body) {
+                Ok(p) => p,
+                Err(e) if bad_json < BAD_JSON_RETRIES => {
+                    bad_json += 1;
+                    sh.warnings.lock().expect("warnings").push(format!(
+                        "{}: the API server's answer was not valid JSON ({e}); asked again",
+                        kind.resource
+                    ));
+                    continue;
+                }
+                Err(e) => {
+                    return Ok(Listed::NotAudited(format!(
+                        "the API server's answers were not valid JSON ({e})"
+                    )))
+                }
+            };
             drop(r);
             if metadata_only
                 && page["kind"].as_str() != Some("PartialObjectMetadataList")

@@ -329,6 +329,11 @@ pub struct ServerOptions {
     pub throttle_once: Option<String>,
     /// Resource whose first list fails with 503.
     pub fail_once: Option<String>,
+    /// Resource whose first list is answered 200 with half its JSON body
+    /// (a truncated response).
+    pub truncate_once: Option<String>,
+    /// Milliseconds to wait before every answer (a slow server).
+    pub delay_ms: u64,
 }
 
 /// One request as the server saw it.
@@ -516,7 +521,23 @@ fn serve_conn(tcp: TcpStream, config: Arc<rustls::ServerConfig>, state: &State) 
         }
         state.requests.fetch_add(1, Ordering::Relaxed);
         let accept = headers.get("accept").cloned().unwrap_or_default();
-        let (status, extra, body) = handle(state, &method, &target, &headers);
+        let (status, extra, mut body) = handle(state, &method, &target, &headers);
+        if let Some(r) = &state.opts.truncate_once {
+            let (path, _) = query(&target);
+            if status == 200
+                && path.ends_with(&format!("/{r}"))
+                && state
+                    .expired
+                    .lock()
+                    .expect("expired")
+                    .insert(format!("truncate:{r}"))
+            {
+                body.truncate(body.len() / 2);
+            }
+        }
+        if state.opts.delay_ms > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(state.opts.delay_ms));
+        }
         state.log.lock().expect("log").push(Logged {
             method,
             target,

@@ -837,3 +837,111 @@ fn real_cluster_html() {
         .unwrap()
         .contains("id=\"summary\""));
 }
+
+// Hostile API servers (issue 7). Each either completes the audit with what
+// it could read, saying what it could not, or stops with exit 2 and a
+// clear message; never a hang, a crash, or a silent pass.
+
+/// A list answered 200 with half its JSON: retried or reported, never a crash.
+#[test]
+fn truncated_json_is_retried_or_reported() {
+    let c = start(ServerOptions {
+        truncate_once: Some("configmaps".into()),
+        ..Default::default()
+    });
+    let (code, v, _) = run_json(&c, &[]);
+    assert!(matches!(code, 0 | 1), "exit {code}");
+    let all = v.to_string();
+    let configmaps_read = c
+        .server
+        .log()
+        .iter()
+        .filter(|l| l.target.contains("/configmaps"))
+        .count();
+    assert!(
+        configmaps_read >= 2 || all.contains("configmaps"),
+        "the truncated list was neither retried nor reported: {configmaps_read} requests"
+    );
+}
+
+/// A slow server (every answer delayed) still gets a complete audit.
+#[test]
+fn a_slow_server_is_waited_for() {
+    let c = start(ServerOptions {
+        delay_ms: 150,
+        ..Default::default()
+    });
+    let t = std::time::Instant::now();
+    let (code, v, _) = run_json(&c, &["--request-timeout", "10"]);
+    assert!(matches!(code, 0 | 1), "exit {code}");
+    assert!(v["findings"].as_array().is_some_and(|f| !f.is_empty()));
+    assert!(t.elapsed() < std::time::Duration::from_secs(120));
+}
+
+/// A server whose certificate the kubeconfig's CA did not sign: refused.
+#[test]
+fn a_wrong_ca_is_refused_with_a_clear_error() {
+    let c = start(ServerOptions::default());
+    let other = start(ServerOptions::default());
+    let text = std::fs::read_to_string(&c.kubeconfig).unwrap();
+    let theirs = std::fs::read_to_string(&other.kubeconfig).unwrap();
+    let ca = |t: &str| {
+        t.lines()
+            .find(|l| l.contains("certificate-authority-data"))
+            .unwrap()
+            .to_string()
+    };
+    std::fs::write(&c.kubeconfig, text.replace(&ca(&text), &ca(&theirs))).unwrap();
+    let out = credlint()
+        .arg("cluster")
+        .arg("--kubeconfig")
+        .arg(&c.kubeconfig)
+        .args(["--retries", "0"])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr).to_lowercase();
+    assert!(
+        err.contains("certificate") || err.contains("tls") || err.contains("issuer"),
+        "{err}"
+    );
+}
+
+/// A server that accepts the connection and never answers: a timeout, not a hang.
+#[test]
+fn a_server_that_never_answers_times_out() {
+    let c = start(ServerOptions::default());
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = silent.local_addr().unwrap();
+    let keep = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in silent.incoming().take(64).flatten() {
+            held.push(conn);
+        }
+    });
+    let text = std::fs::read_to_string(&c.kubeconfig).unwrap();
+    let text = text.replace(&c.server.url(), &format!("https://{addr}"));
+    std::fs::write(&c.kubeconfig, text).unwrap();
+    let t = std::time::Instant::now();
+    let out = credlint()
+        .arg("cluster")
+        .arg("--kubeconfig")
+        .arg(&c.kubeconfig)
+        .args(["--request-timeout", "2", "--retries", "0"])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(60),
+        "took {:?}",
+        t.elapsed()
+    );
+    drop(keep);
+}
