@@ -354,3 +354,33 @@ fn many_refs() {
     );
     assert!(t.elapsed() < std::time::Duration::from_secs(60));
 }
+
+/// A blob over the size limit (the 1 GB case, scaled down): skipped, counted
+/// and said, while the rest is scanned.
+#[test]
+fn oversized_blobs_are_skipped_with_a_notice() {
+    let (d, _, _) = repo();
+    let p = d.path();
+    let big = format!("{}\nT={}\n", "x".repeat(64 << 10), github_token("big-blob"));
+    write(p, "dump.sql", big);
+    git(p, &["add", "dump.sql"]);
+    git(p, &["commit", "-q", "-m", "Add a dump"]);
+    let out = credlint()
+        .args(["git", "--no-config", "-f", "json", "--max-blob-size", "32K"])
+        .arg(p)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = v["findings"].as_array().unwrap();
+    assert_eq!(
+        f.len(),
+        2,
+        "the two small files' secrets, not the skipped blob's"
+    );
+    assert!(f.iter().all(|f| f["path"] != "dump.sql"));
+    assert!(
+        v["notices"].to_string().contains("size limit"),
+        "{}",
+        v["notices"]
+    );
+}
