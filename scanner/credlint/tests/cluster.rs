@@ -945,3 +945,52 @@ fn a_server_that_never_answers_times_out() {
     );
     drop(keep);
 }
+
+/// Big pages: 10,000 pods answered in one page, memory and counts intact.
+#[test]
+fn ten_thousand_item_pages() {
+    let fixture = realistic_cluster(Scale {
+        namespaces: 20,
+        deployments: 10,
+        replicas: 50,
+        configmaps: 2,
+        secrets: 2,
+    });
+    let pods = fixture.of("pods").len();
+    assert!(pods >= 10_000, "{pods} pods");
+    let server = TestServer::start(
+        fixture,
+        ServerOptions {
+            token: TOKEN.into(),
+            ..Default::default()
+        },
+        0,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = server.write_kubeconfig(dir.path(), TOKEN).unwrap();
+    let out = credlint()
+        .arg("cluster")
+        .arg("--kubeconfig")
+        .arg(&kubeconfig)
+        .args(["-f", "json", "--page-size", "10000"])
+        .timeout(std::time::Duration::from_secs(300))
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["findings"].as_array().is_some_and(|f| !f.is_empty()));
+    let pod_pages = server
+        .log()
+        .iter()
+        .filter(|l| l.target.starts_with("/api/v1/pods"))
+        .count();
+    assert!(
+        pod_pages <= 2,
+        "10,000 pods in one or two pages, not {pod_pages}"
+    );
+}

@@ -275,3 +275,27 @@ fn reports_are_written_0600_even_over_an_existing_file() {
     let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 }
+
+/// Device files in the tree are never opened: a twin of /dev/null would
+/// read as an empty text file and be counted as scanned if it were.
+#[cfg(unix)]
+#[test]
+fn device_files_are_never_opened() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "ok.env", format!("T={}\n", github_token("dev")));
+    let null = d.path().join("null");
+    let made = std::process::Command::new("mknod")
+        .arg(&null)
+        .args(["c", "1", "3"])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !made {
+        eprintln!("skipped: mknod needs privileges here");
+        return;
+    }
+    let (code, v) = scan_json(d.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(paths(&v), vec!["ok.env"]);
+    assert_eq!(v["summary"]["units"], 1, "only the regular file was opened");
+}
