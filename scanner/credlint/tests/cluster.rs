@@ -30,6 +30,18 @@ fn credlint() -> assert_cmd::Command {
     c
 }
 
+/// `credlint cluster --kubeconfig K ARGS…`, bounded in time.
+fn cluster_cmd(kubeconfig: &std::path::Path, args: &[&str]) -> std::process::Output {
+    credlint()
+        .arg("cluster")
+        .arg("--kubeconfig")
+        .arg(kubeconfig)
+        .args(args)
+        .timeout(std::time::Duration::from_secs(300))
+        .output()
+        .unwrap()
+}
+
 fn in_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
@@ -892,14 +904,7 @@ fn a_wrong_ca_is_refused_with_a_clear_error() {
             .to_string()
     };
     std::fs::write(&c.kubeconfig, text.replace(&ca(&text), &ca(&theirs))).unwrap();
-    let out = credlint()
-        .arg("cluster")
-        .arg("--kubeconfig")
-        .arg(&c.kubeconfig)
-        .args(["--retries", "0"])
-        .timeout(std::time::Duration::from_secs(120))
-        .output()
-        .unwrap();
+    let out = cluster_cmd(&c.kubeconfig, &["--retries", "0"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr).to_lowercase();
     assert!(
@@ -924,14 +929,7 @@ fn a_server_that_never_answers_times_out() {
     let text = text.replace(&c.server.url(), &format!("https://{addr}"));
     std::fs::write(&c.kubeconfig, text).unwrap();
     let t = std::time::Instant::now();
-    let out = credlint()
-        .arg("cluster")
-        .arg("--kubeconfig")
-        .arg(&c.kubeconfig)
-        .args(["--request-timeout", "2", "--retries", "0"])
-        .timeout(std::time::Duration::from_secs(120))
-        .output()
-        .unwrap();
+    let out = cluster_cmd(&c.kubeconfig, &["--request-timeout", "2", "--retries", "0"]);
     assert_eq!(
         out.status.code(),
         Some(2),
@@ -969,14 +967,7 @@ fn ten_thousand_item_pages() {
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let kubeconfig = server.write_kubeconfig(dir.path(), TOKEN).unwrap();
-    let out = credlint()
-        .arg("cluster")
-        .arg("--kubeconfig")
-        .arg(&kubeconfig)
-        .args(["-f", "json", "--page-size", "10000"])
-        .timeout(std::time::Duration::from_secs(300))
-        .output()
-        .unwrap();
+    let out = cluster_cmd(&kubeconfig, &["-f", "json", "--page-size", "10000"]);
     assert!(
         matches!(out.status.code(), Some(0 | 1)),
         "{}",
