@@ -630,6 +630,20 @@ fn resource_list(gv: &str, kinds: Vec<&Kind>) -> Json {
 
 type Answer = (u16, Vec<(String, String)>, Vec<u8>);
 
+/// The API server's 404 Status for an unknown path.
+fn not_found() -> Answer {
+    (
+        404,
+        Vec::new(),
+        status(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+            json!({}),
+        ),
+    )
+}
+
 fn handle(state: &State, method: &str, target: &str, headers: &BTreeMap<String, String>) -> Answer {
     let ok = |v: Json| (200, Vec::new(), serde_json::to_vec(&v).expect("json"));
     if headers.get("authorization").map(String::as_str)
@@ -705,34 +719,12 @@ fn handle(state: &State, method: &str, target: &str, headers: &BTreeMap<String, 
     let (group, version, rest): (&str, &str, &[&str]) = match segs.as_slice() {
         ["api", v, rest @ ..] => ("", v, rest),
         ["apis", g, v, rest @ ..] => (g, v, rest),
-        _ => {
-            return (
-                404,
-                Vec::new(),
-                status(
-                    404,
-                    "NotFound",
-                    "the server could not find the requested resource",
-                    json!({}),
-                ),
-            )
-        }
+        _ => return not_found(),
     };
     let (ns, resource) = match rest {
         [r] => (None, *r),
         ["namespaces", ns, r] => (Some(*ns), *r),
-        _ => {
-            return (
-                404,
-                Vec::new(),
-                status(
-                    404,
-                    "NotFound",
-                    "the server could not find the requested resource",
-                    json!({}),
-                ),
-            )
-        }
+        _ => return not_found(),
     };
     let Some(kind) = KINDS
         .iter()
