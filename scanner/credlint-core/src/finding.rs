@@ -19,6 +19,11 @@ pub enum FindingKind {
 
 /// An exact region of a text unit. Lines and columns are 1-based; columns
 /// count bytes; `end_column` is exclusive; byte offsets are into the unit.
+///
+/// A span built from its text ([`Span::from_text`]) also has the columns in
+/// UTF-16 code units, which SARIF and editors count; [`Span::utf16_columns`]
+/// falls back to the byte columns for one built without it. Those are not
+/// serialised: JSON output keeps byte columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
 pub struct Span {
     /// First line.
@@ -33,10 +38,17 @@ pub struct Span {
     pub byte_start: usize,
     /// Offset one past the last byte.
     pub byte_end: usize,
+    /// `start_column` in UTF-16 code units, when known.
+    #[serde(skip)]
+    pub start_column_utf16: Option<usize>,
+    /// `end_column` in UTF-16 code units, when known.
+    #[serde(skip)]
+    pub end_column_utf16: Option<usize>,
 }
 
 impl Span {
-    /// The span of `start..end` in a unit indexed by `lines`.
+    /// The span of `start..end` in a unit indexed by `lines`, without its
+    /// text: no UTF-16 columns. Prefer [`Span::from_text`].
     pub fn from_offsets(lines: &crate::LineIndex, start: usize, end: usize) -> Span {
         let (start_line, start_column) = lines.line_col(start);
         let (end_line, end_column) = lines.line_col(end);
@@ -47,7 +59,28 @@ impl Span {
             end_column,
             byte_start: start,
             byte_end: end,
+            start_column_utf16: None,
+            end_column_utf16: None,
         }
+    }
+
+    /// The span of `start..end` in `bytes` (the unit `lines` indexes), with
+    /// UTF-16 columns (see [`crate::LineIndex::utf16_column`]).
+    pub fn from_text(lines: &crate::LineIndex, bytes: &[u8], start: usize, end: usize) -> Span {
+        Span {
+            start_column_utf16: Some(lines.utf16_column(bytes, start)),
+            end_column_utf16: Some(lines.utf16_column(bytes, end)),
+            ..Span::from_offsets(lines, start, end)
+        }
+    }
+
+    /// Start and end (exclusive) columns in UTF-16 code units; the byte
+    /// columns when the span was built without its text.
+    pub fn utf16_columns(&self) -> (usize, usize) {
+        (
+            self.start_column_utf16.unwrap_or(self.start_column),
+            self.end_column_utf16.unwrap_or(self.end_column),
+        )
     }
 }
 
@@ -234,5 +267,21 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(o.uri(), "k8s://prod/db/Secret/pg");
+    }
+
+    #[test]
+    fn spans_from_text_have_utf16_columns() {
+        let text = "ok\n# \u{e9}\u{5bc6} \u{1f511} token = abc\n";
+        let lines = crate::LineIndex::new(text.as_bytes());
+        let start = text.find("abc").unwrap();
+        let s = Span::from_text(&lines, text.as_bytes(), start, start + 3);
+        assert_eq!((s.start_line, s.start_column, s.end_column), (2, 22, 25));
+        assert_eq!(s.utf16_columns(), (17, 20));
+        // Without the text: the byte columns.
+        let s = Span::from_offsets(&lines, start, start + 3);
+        assert_eq!(s.utf16_columns(), (22, 25));
+        // The serialised shape stays byte columns only.
+        let v = serde_json::to_value(s).unwrap();
+        assert_eq!(v.as_object().unwrap().len(), 6);
     }
 }

@@ -105,7 +105,12 @@ struct Builder<'t> {
 
 impl<'t> Builder<'t> {
     fn span(&self, start: usize, end: usize) -> Option<Span> {
-        Some(Span::from_offsets(self.lines, start, end.max(start)))
+        Some(Span::from_text(
+            self.lines,
+            self.text.as_bytes(),
+            start,
+            end.max(start),
+        ))
     }
 
     /// Start of a sequence item: back up over blanks to a `-` on the same line.

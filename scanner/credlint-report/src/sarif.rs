@@ -146,14 +146,16 @@ fn result(f: &Finding, rule_index: usize, reveal: bool) -> Value {
         let mut phys =
             json!({ "artifactLocation": { "uri": uri_escape(path), "uriBaseId": "%SRCROOT%" } });
         if let Some(s) = &f.location.span {
+            // The run's `columnKind` is `utf16CodeUnits`: not byte columns.
+            let (start_column, end_column) = s.utf16_columns();
             phys["region"] = json!({
                 "startLine": s.start_line.max(1),
-                "startColumn": s.start_column.max(1),
+                "startColumn": start_column.max(1),
                 "endLine": s.end_line.max(s.start_line).max(1),
-                "endColumn": s.end_column.max(1),
+                "endColumn": end_column.max(1),
             });
-            if s.end_line == s.start_line && s.end_column <= s.start_column {
-                phys["region"]["endColumn"] = json!(s.start_column + 1);
+            if s.end_line == s.start_line && end_column <= start_column {
+                phys["region"]["endColumn"] = json!(start_column.max(1) + 1);
             }
         }
         location["physicalLocation"] = phys;
@@ -293,6 +295,45 @@ mod tests {
         assert_eq!(results.last().unwrap()["level"], "error");
         let notes = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"].to_string();
         assert!(notes.contains("left out"));
+    }
+
+    #[test]
+    fn regions_use_utf16_columns() {
+        let text = "# \u{e9}\u{5bc6}\u{1f511} k = abc\n";
+        let lines = credlint_core::LineIndex::new(text.as_bytes());
+        let at = text.find("abc").unwrap();
+        let region = |span| {
+            let mut f = finding(0, credlint_core::Severity::High);
+            f.location.span = Some(span);
+            result(&f, 0, false)["locations"][0]["physicalLocation"]["region"].clone()
+        };
+        let r = region(credlint_core::Span::from_text(
+            &lines,
+            text.as_bytes(),
+            at,
+            at + 3,
+        ));
+        assert_eq!(
+            (&r["startColumn"], &r["endColumn"]),
+            (&json!(12), &json!(15))
+        );
+        // Built without the text: the byte columns are all there is.
+        let r = region(credlint_core::Span::from_offsets(&lines, at, at + 3));
+        assert_eq!(
+            (&r["startColumn"], &r["endColumn"]),
+            (&json!(17), &json!(20))
+        );
+        // An empty region still covers one column.
+        let r = region(credlint_core::Span::from_text(
+            &lines,
+            text.as_bytes(),
+            at,
+            at,
+        ));
+        assert_eq!(
+            (&r["startColumn"], &r["endColumn"]),
+            (&json!(12), &json!(13))
+        );
     }
 
     #[test]

@@ -259,6 +259,88 @@ fn sarif_is_valid_and_complete() {
     assert_eq!(run["automationDetails"]["id"], "tree/");
 }
 
+/// SARIF columns count UTF-16 code units (its run says `utf16CodeUnits`);
+/// JSON columns count bytes (as docs/findings.schema.json says). They part
+/// on a line with non-ASCII text before the secret.
+#[test]
+fn sarif_columns_are_utf16_code_units_and_json_columns_bytes() {
+    let d = tempfile::tempdir().unwrap();
+    let t: Vec<String> = (0..4)
+        .map(|i| github_token(&format!("utf16col{i}")))
+        .collect();
+    let lines = [
+        format!("# mot de passe \u{e9}lev\u{e9}: password = \"{}\"", t[0]),
+        format!("// \u{5bc6}\u{7801}\u{4ee4}\u{724c} token = {}", t[1]),
+        format!("note = \"\u{1f511}\u{1f510} caf\u{e9}\"; token = {}", t[2]),
+        format!("plain = {}", t[3]),
+    ];
+    write(d.path(), "notes.txt", lines.join("\n") + "\n");
+    // (line, byte column, UTF-16 column, length) of each token.
+    let want: Vec<(u64, u64, u64, u64)> = lines
+        .iter()
+        .zip(&t)
+        .enumerate()
+        .map(|(i, (line, tok))| {
+            let at = line.find(tok.as_str()).unwrap();
+            let utf16 = line[..at].encode_utf16().count();
+            (
+                i as u64 + 1,
+                at as u64 + 1,
+                utf16 as u64 + 1,
+                tok.len() as u64,
+            )
+        })
+        .collect();
+    // The text really does tell the two apart (not the last, ASCII line).
+    assert!(want[..3].iter().all(|w| w.1 != w.2) && want[3].1 == want[3].2);
+
+    let (code, v) = json_findings(&[], d.path());
+    assert_eq!(code, 1);
+    let mut json: Vec<(u64, u64, u64, u64)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "github-pat-classic")
+        .map(|f| {
+            let col = f["column"].as_u64().unwrap();
+            assert_eq!(f["end_line"], f["line"]);
+            let end = f["end_column"].as_u64().unwrap();
+            (f["line"].as_u64().unwrap(), col, end, end - col)
+        })
+        .collect();
+    json.sort();
+    let want_json: Vec<_> = want.iter().map(|w| (w.0, w.1, w.1 + w.3, w.3)).collect();
+    assert_eq!(json, want_json, "JSON columns are bytes");
+
+    let out = credlint()
+        .args(["scan", "--no-config", "-f", "sarif"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let schema = sarif_schema();
+    assert!(jsonschema::validator_for(&schema).unwrap().is_valid(&doc));
+    let run = &doc["runs"][0];
+    assert_eq!(run["columnKind"], "utf16CodeUnits");
+    let mut sarif: Vec<(u64, u64, u64, u64)> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ruleId"] == "github-pat-classic")
+        .map(|r| {
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            assert_eq!(region["endLine"], region["startLine"]);
+            let col = region["startColumn"].as_u64().unwrap();
+            let end = region["endColumn"].as_u64().unwrap();
+            (region["startLine"].as_u64().unwrap(), col, end, end - col)
+        })
+        .collect();
+    sarif.sort();
+    let want_sarif: Vec<_> = want.iter().map(|w| (w.0, w.2, w.2 + w.3, w.3)).collect();
+    assert_eq!(sarif, want_sarif, "SARIF columns are UTF-16 code units");
+}
+
 #[test]
 fn jsonl_is_one_object_per_line() {
     let t = tree();

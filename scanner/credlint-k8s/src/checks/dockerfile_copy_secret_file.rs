@@ -80,7 +80,13 @@ fn secret_file(src: &str) -> Option<&'static str> {
     }
 }
 
-pub(crate) fn check(cx: &mut Cx<'_>, path: &str, instructions: &[Instruction], lines: &LineIndex) {
+pub(crate) fn check(
+    cx: &mut Cx<'_>,
+    path: &str,
+    text: &str,
+    instructions: &[Instruction],
+    lines: &LineIndex,
+) {
     for ins in instructions {
         if ins.keyword != "COPY" && ins.keyword != "ADD" {
             continue;
@@ -96,7 +102,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, path: &str, instructions: &[Instruction], l
         for (off, src) in &args[..args.len() - 1] {
             if let Some(why) = secret_file(src) {
                 let start = ins.source_offset(*off);
-                let span = Some(Span::from_offsets(lines, start, start + src.len()));
+                let span = Some(Span::from_text(lines, text.as_bytes(), start, start + src.len()));
                 let msg = format!(
                     "{} puts `{src}` ({why}) into an image layer; use a BuildKit secret mount",
                     ins.keyword

@@ -134,7 +134,13 @@ fn structural(args: &str) -> Vec<(usize, usize, &'static str)> {
     out
 }
 
-pub(crate) fn check(cx: &mut Cx<'_>, path: &str, instructions: &[Instruction], lines: &LineIndex) {
+pub(crate) fn check(
+    cx: &mut Cx<'_>,
+    path: &str,
+    text: &str,
+    instructions: &[Instruction],
+    lines: &LineIndex,
+) {
     for ins in instructions {
         if ins.keyword != "RUN" {
             continue;
@@ -142,7 +148,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, path: &str, instructions: &[Instruction], l
         let mut reported = false;
         for (off, len, what) in structural(&ins.args) {
             let start = ins.source_offset(off);
-            let span = Some(Span::from_offsets(lines, start, start + len));
+            let span = Some(Span::from_text(lines, text.as_bytes(), start, start + len));
             let line = lines.line_col(ins.offset).0;
             let msg = format!("RUN (line {line}) has {what}: it is stored in the image history");
             cx.text(&META, path, span, &format!("RUN {what} {}", ins.args.len()), msg);
@@ -156,7 +162,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, path: &str, instructions: &[Instruction], l
             let spec = &cx.leaks.rules()[c.rule].spec;
             let (id, name, sev) = (spec.id.clone(), spec.name.clone(), spec.severity);
             let start = ins.source_offset(c.secret.start);
-            let span = Some(Span::from_offsets(lines, start, start + c.secret.len()));
+            let span = Some(Span::from_text(lines, text.as_bytes(), start, start + c.secret.len()));
             let msg = format!("RUN command contains a credential ({id}: {name}): it is stored in the image history");
             let f = cx.text(&META, path, span, &format!("RUN {id} {}", ins.args.len()), msg);
             at_least(f, sev);

@@ -74,14 +74,20 @@ fn unquote(v: &str) -> String {
     v.to_string()
 }
 
-pub(crate) fn check(cx: &mut Cx<'_>, path: &str, instructions: &[Instruction], lines: &LineIndex) {
+pub(crate) fn check(
+    cx: &mut Cx<'_>,
+    path: &str,
+    text: &str,
+    instructions: &[Instruction],
+    lines: &LineIndex,
+) {
     for ins in instructions {
         if ins.keyword != "ENV" && ins.keyword != "ARG" {
             continue;
         }
         for (name, value, off) in assignments(ins) {
             let start = ins.source_offset(off);
-            let span = Some(Span::from_offsets(lines, start, start + name.len()));
+            let span = Some(Span::from_text(lines, text.as_bytes(), start, start + name.len()));
             let key = format!("{} {name}", ins.keyword);
             if let Some(hit) = crate::cred::credential(cx, &name, &value) {
                 let msg = format!(

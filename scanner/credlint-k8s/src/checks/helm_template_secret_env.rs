@@ -67,7 +67,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, path: &str, text: &str, lines: &LineIndex) 
                 continue;
             }
             let col = line_start + (line.len() - t2.len());
-            let span = Span::from_offsets(lines, col, col + "value:".len());
+            let span = Span::from_text(lines, text.as_bytes(), col, col + "value:".len());
             let msg = format!(
                 "env value rendered from `.Values.{vpath}` puts a secret into the workload in plain text; use a Secret and mount it"
             );

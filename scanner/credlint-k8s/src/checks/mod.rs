@@ -162,7 +162,7 @@ pub(crate) fn run_objects(cx: &mut Cx<'_>, objects: &[Object]) {
 /// All Dockerfile checks on one file.
 pub(crate) fn dockerfile_checks(cx: &mut Cx<'_>, path: &str, text: &str, lines: &LineIndex) {
     let instructions = crate::dockerfile::parse(text);
-    dockerfile_secret_env::check(cx, path, &instructions, lines);
-    dockerfile_copy_secret_file::check(cx, path, &instructions, lines);
-    dockerfile_run_credential::check(cx, path, &instructions, lines);
+    dockerfile_secret_env::check(cx, path, text, &instructions, lines);
+    dockerfile_copy_secret_file::check(cx, path, text, &instructions, lines);
+    dockerfile_run_credential::check(cx, path, text, &instructions, lines);
 }
