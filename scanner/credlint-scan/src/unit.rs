@@ -221,7 +221,7 @@ impl UnitScanner {
             if verdict.is_err() && !self.keep_suppressed {
                 continue;
             }
-            let mut span = Span::from_offsets(idx, span_range.start, span_range.end);
+            let mut span = Span::from_text(idx, unit, span_range.start, span_range.end);
             span.start_line += base.line;
             span.end_line += base.line;
             span.byte_start += base.byte;

@@ -329,8 +329,11 @@ fn scan_stream(
     // [its start, the next chunk's start); the next chunk starts at a line
     // start within the last OVERLAP bytes, so every match of up to
     // OVERLAP / 2 bytes is seen whole by the chunk responsible for it.
-    // Chunks are scanned in parallel batches of one per core: a single
-    // large file uses every core, and memory stays at a chunk per core.
+    // A pipeline: this thread reads chunk i+1 while one worker per core
+    // scans the chunks before it, so reading never waits for the slowest
+    // chunk of a batch and a single large file keeps every core busy. The
+    // hand-over is a rendezvous, so at most a chunk per worker plus the
+    // one being read are in memory.
     counters.files.fetch_add(1, Ordering::Relaxed);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -342,9 +345,61 @@ fn scan_stream(
             CHUNK >> 20
         ));
     }
+    let (tx, rx) = mpsc::sync_channel::<(usize, Vec<u8>, ChunkBase, usize)>(0);
+    let rx = std::sync::Mutex::new(rx);
+    let (parts, read_result) = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let rx = &rx;
+                s.spawn(move || {
+                    let mut scratch = Scratch::default();
+                    let mut parts = Vec::new();
+                    loop {
+                        // The lock is held only while waiting for the next
+                        // chunk, never while scanning one.
+                        let job = rx
+                            .lock()
+                            .map_err(|_| ())
+                            .and_then(|r| r.recv().map_err(|_| ()));
+                        let Ok((index, chunk, base, responsible)) = job else {
+                            break;
+                        };
+                        parts.push((
+                            index,
+                            scanner.scan_chunk(name, &chunk, base, 0..responsible, &mut scratch),
+                        ));
+                    }
+                    parts
+                })
+            })
+            .collect();
+        let read_result = feed_chunks(buf, &mut reader, &tx, counters);
+        drop(tx);
+        let mut parts: Vec<(usize, UnitOutput)> = handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("chunk scan thread"))
+            .collect();
+        parts.sort_by_key(|(i, _)| *i);
+        (parts, read_result)
+    });
+    read_result?;
+    for (_, p) in parts {
+        out.findings.extend(p.findings);
+    }
+    Ok(Some(out))
+}
+
+/// Cut `buf` plus the rest of `reader` into overlapping chunks and hand
+/// them to the scan workers, in order.
+fn feed_chunks(
+    mut buf: Vec<u8>,
+    reader: &mut impl Read,
+    tx: &mpsc::SyncSender<(usize, Vec<u8>, ChunkBase, usize)>,
+    counters: &Counters,
+) -> std::io::Result<()> {
     let mut base = ChunkBase::default();
     let mut last = false;
-    let mut batch: Vec<(Vec<u8>, ChunkBase, usize)> = Vec::with_capacity(workers);
+    let mut index = 0;
     while !buf.is_empty() {
         let next = if last {
             buf.len()
@@ -355,21 +410,26 @@ fn scan_stream(
                 _ => cut,
             }
         };
-        batch.push((buf.clone(), base, next));
         counters.bytes.fetch_add(next as u64, Ordering::Relaxed);
-        if !last {
+        let this_base = base;
+        let chunk = if last {
+            std::mem::take(&mut buf)
+        } else {
             base.line += memchr::memchr_iter(b'\n', &buf[..next]).count();
             base.byte += next;
-            buf.drain(..next);
-            last = read_up_to(&mut reader, &mut buf, CHUNK)?;
-        } else {
-            buf.clear();
+            let mut rest = Vec::with_capacity(CHUNK + OVERLAP);
+            rest.extend_from_slice(&buf[next..]);
+            std::mem::replace(&mut buf, rest)
+        };
+        if tx.send((index, chunk, this_base, next)).is_err() {
+            break;
         }
-        if batch.len() == workers || buf.is_empty() {
-            scan_batch(name, scanner, scratch, &mut batch, &mut out);
+        index += 1;
+        if !last {
+            last = read_up_to(reader, &mut buf, CHUNK)?;
         }
     }
-    Ok(Some(out))
+    Ok(())
 }
 
 /// Names of files the policy checks would read (manifests, Dockerfiles).
@@ -382,43 +442,6 @@ fn looks_structured(name: &str) -> bool {
             .rsplit('/')
             .next()
             .is_some_and(|f| f.starts_with("dockerfile"))
-}
-
-/// Scan a batch of chunks, one thread each (the first on this thread),
-/// appending findings in chunk order.
-fn scan_batch(
-    name: &str,
-    scanner: &UnitScanner,
-    scratch: &mut Scratch,
-    batch: &mut Vec<(Vec<u8>, ChunkBase, usize)>,
-    out: &mut UnitOutput,
-) {
-    let parts: Vec<UnitOutput> = std::thread::scope(|s| {
-        let mut iter = batch.iter();
-        let first = iter.next();
-        let handles: Vec<_> = iter
-            .map(|(chunk, base, resp)| {
-                s.spawn(move || {
-                    let mut scratch = Scratch::default();
-                    scanner.scan_chunk(name, chunk, *base, 0..*resp, &mut scratch)
-                })
-            })
-            .collect();
-        let mut parts = Vec::with_capacity(batch.len());
-        if let Some((chunk, base, resp)) = first {
-            parts.push(scanner.scan_chunk(name, chunk, *base, 0..*resp, scratch));
-        }
-        parts.extend(
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("chunk scan thread")),
-        );
-        parts
-    });
-    for p in parts {
-        out.findings.extend(p.findings);
-    }
-    batch.clear();
 }
 
 /// UTF-16 by its byte-order mark, confirmed by NULs (UTF-16 text of mostly
