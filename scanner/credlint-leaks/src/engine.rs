@@ -10,7 +10,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, MatchKind};
 
 use crate::rule::{embedded_files, parse_rule_file, Rule, RuleError, Trust};
 use crate::validate::{placeholder, shannon_entropy, FilterReason};
@@ -19,7 +21,9 @@ use crate::validate::{placeholder, shannon_entropy, FilterReason};
 #[derive(Debug)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    ac: AhoCorasick,
+    /// The keyword automaton, walked directly (see [`RuleSet::keyword_pass`]).
+    dfa: DFA,
+    start: StateID,
     /// For each keyword pattern of `ac`, the rules that own it.
     keyword_rules: Vec<Vec<u32>>,
     keywords: Vec<String>,
@@ -43,8 +47,10 @@ pub struct Candidate {
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
     windows: Vec<(u32, usize, usize)>,
-    /// Per rule, the index in `windows` of its last window.
+    /// Per rule and lane, the index in `windows` of its last window.
     open: Vec<usize>,
+    /// Per lane, (end offset, automaton state) of each match state reached.
+    hits: [Vec<(usize, StateID)>; LANES],
     /// Per rule: (windows run, bytes windowed, nanoseconds in its regex),
     /// when profiling was asked for.
     profile: Option<Vec<(u64, u64, u64)>>,
@@ -170,22 +176,22 @@ impl RuleSet {
                 }
             }
         }
-        let ac = AhoCorasickBuilder::new()
+        // A DFA even for large keyword sets: ~350 keywords make about a
+        // megabyte of transitions, and the walk below needs a DFA.
+        let dfa = DFA::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
             .build(&keywords)
-            .or_else(|_| {
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&keywords)
-            })
             .map_err(|e| RuleError {
                 file: "rules".into(),
                 message: format!("keyword automaton: {e}"),
                 span: None,
             })?;
+        let start = dfa.start_state(Anchored::No).map_err(|e| RuleError {
+            file: "rules".into(),
+            message: format!("keyword automaton: {e}"),
+            span: None,
+        })?;
         let by_id = rules
             .iter()
             .enumerate()
@@ -193,7 +199,8 @@ impl RuleSet {
             .collect();
         Ok(RuleSet {
             rules,
-            ac,
+            dfa,
+            start,
             keyword_rules,
             keywords,
             by_id,
@@ -219,41 +226,11 @@ impl RuleSet {
     pub fn scan(&self, hay: &[u8], scratch: &mut Scratch) -> Vec<Candidate> {
         scratch.windows.clear();
         scratch.open.clear();
-        scratch.open.resize(self.rules.len(), usize::MAX);
-        // Hits arrive in order of position, so a rule's new window either
-        // extends its open window or starts a new one: the list holds only
-        // disjoint windows, however many hits a unit has.
-        let profiling = scratch.profile.is_some();
-        if profiling {
+        scratch.open.resize(self.rules.len() * LANES, usize::MAX);
+        if scratch.profile.is_some() {
             scratch.keyword_hits.resize(self.keywords.len(), 0);
         }
-        for m in self.ac.find_overlapping_iter(hay) {
-            if profiling {
-                scratch.keyword_hits[m.pattern().as_usize()] += 1;
-            }
-            for &ri in &self.keyword_rules[m.pattern().as_usize()] {
-                let rule = &self.rules[ri as usize];
-                let (before, after) = rule.window;
-                let (start, end) = if rule.line_local {
-                    own_line(hay, m.start(), m.end(), before, after)
-                } else {
-                    (
-                        line_start(hay, m.start().saturating_sub(before)),
-                        line_end(hay, (m.end() + after).min(hay.len())),
-                    )
-                };
-                let open = scratch.open[ri as usize];
-                if let Some(w) = scratch.windows.get_mut(open) {
-                    if start <= w.2 + MERGE_GAP {
-                        w.1 = w.1.min(start);
-                        w.2 = w.2.max(end);
-                        continue;
-                    }
-                }
-                scratch.open[ri as usize] = scratch.windows.len();
-                scratch.windows.push((ri, start, end));
-            }
-        }
+        self.keyword_pass(hay, scratch);
         if scratch.windows.is_empty() {
             return Vec::new();
         }
@@ -288,6 +265,124 @@ impl RuleSet {
         });
         self.drop_duplicates(&mut out);
         out
+    }
+
+    /// The keyword pass: every (overlapping) keyword occurrence opens the
+    /// windows of the rules that own it.
+    ///
+    /// A DFA walk is bound by the latency of its table lookups, one after
+    /// the other. So a large unit is cut into [`LANES`] segments walked in
+    /// lock step: the lookups of different segments do not wait on each
+    /// other and the core overlaps them (about 2x the single walk). Each
+    /// lane starts in the start state at its segment's start, so it sees
+    /// every keyword that starts in its segment, and runs on past its end
+    /// just far enough to finish those. Hits are handed to the windows a
+    /// block at a time, so memory stays bounded on any input.
+    fn keyword_pass(&self, hay: &[u8], scratch: &mut Scratch) {
+        let dfa = &self.dfa;
+        let n = hay.len();
+        let lanes = if n >= LANES * LANE_MIN { LANES } else { 1 };
+        let seg = n / lanes;
+        let base: [usize; LANES] = std::array::from_fn(|l| l * seg);
+        let mut sid = [self.start; LANES];
+        let mut at = 0;
+        while at < seg {
+            let to = (at + BLOCK).min(seg);
+            if lanes == LANES {
+                for i in at..to {
+                    for l in 0..LANES {
+                        let p = base[l] + i;
+                        let s = dfa.next_state(Anchored::No, sid[l], hay[p]);
+                        sid[l] = s;
+                        if dfa.is_match(s) {
+                            scratch.hits[l].push((p, s));
+                        }
+                    }
+                }
+            } else {
+                let mut s = sid[0];
+                for (p, &b) in hay.iter().enumerate().take(to).skip(at) {
+                    s = dfa.next_state(Anchored::No, s, b);
+                    if dfa.is_match(s) {
+                        scratch.hits[0].push((p, s));
+                    }
+                }
+                sid[0] = s;
+            }
+            at = to;
+            for l in 0..lanes {
+                self.open_windows(hay, l, usize::MAX, scratch);
+            }
+        }
+        // Past each segment's end: the last lane takes what is left of the
+        // unit; the others only finish keywords begun in their segment.
+        for l in 0..lanes {
+            let from = base[l] + seg;
+            let (to, limit) = if l + 1 == lanes {
+                (n, usize::MAX)
+            } else {
+                ((from + dfa.max_pattern_len()).min(n), from)
+            };
+            let mut s = sid[l];
+            for (p, &b) in hay.iter().enumerate().take(to).skip(from) {
+                s = dfa.next_state(Anchored::No, s, b);
+                if dfa.is_match(s) {
+                    scratch.hits[l].push((p, s));
+                }
+            }
+            self.open_windows(hay, l, limit, scratch);
+        }
+    }
+
+    /// Turn lane `lane`'s pending hits into rule windows. Keywords that
+    /// start at or after `limit` belong to the next lane.
+    fn open_windows(&self, hay: &[u8], lane: usize, limit: usize, scratch: &mut Scratch) {
+        let dfa = &self.dfa;
+        let mut hits = std::mem::take(&mut scratch.hits[lane]);
+        for &(p, s) in &hits {
+            for i in 0..dfa.match_len(s) {
+                let pid = dfa.match_pattern(s, i);
+                let (start, end) = (p + 1 - dfa.pattern_len(pid), p + 1);
+                if start >= limit {
+                    continue;
+                }
+                if let Some(h) = scratch.keyword_hits.get_mut(pid.as_usize()) {
+                    *h += 1;
+                }
+                // The keyword's line is found once, for all the line-local
+                // rules that own the keyword (they share one bound).
+                let mut line: Option<(usize, usize)> = None;
+                for &ri in &self.keyword_rules[pid.as_usize()] {
+                    let rule = &self.rules[ri as usize];
+                    let (before, after) = rule.window;
+                    let (ws, we) = if rule.line_local {
+                        *line.get_or_insert_with(|| own_line(hay, start, end, before, after))
+                    } else {
+                        (
+                            line_start(hay, start.saturating_sub(before)),
+                            line_end(hay, (end + after).min(hay.len())),
+                        )
+                    };
+                    // Hits of one lane arrive in order, so a rule's new
+                    // window either extends its open window in this lane or
+                    // starts a new one: the list holds only disjoint
+                    // windows, however many hits a unit has.
+                    let slot = ri as usize * LANES + lane;
+                    let open = scratch.open[slot];
+                    if let Some(w) = scratch.windows.get_mut(open) {
+                        if ws <= w.2 + MERGE_GAP {
+                            w.1 = w.1.min(ws);
+                            w.2 = w.2.max(we);
+                            continue;
+                        }
+                    }
+                    scratch.open[slot] = scratch.windows.len();
+                    scratch.windows.push((ri, ws, we));
+                }
+            }
+        }
+        hits.clear();
+        scratch.hits[lane] = hits;
     }
 
     fn run_rule(&self, ri: usize, hay: &[u8], start: usize, end: usize, out: &mut Vec<Candidate>) {
@@ -389,6 +484,13 @@ impl RuleSet {
 
 const LINE_SLACK: usize = 256;
 
+/// Segments of a unit walked in lock step by the keyword pass.
+const LANES: usize = 4;
+/// Units shorter than this per lane are walked in one piece.
+const LANE_MIN: usize = 2048;
+/// Bytes per lane walked before the hits are turned into windows.
+const BLOCK: usize = 16 << 10;
+
 /// Windows of one rule closer than this are searched as one: a regex search
 /// has a fixed cost of about that many bytes of scanning, and on text dense
 /// with keywords (a `password` on every other line) one search over a run
@@ -488,8 +590,76 @@ negative_examples = ["y"]
         let t = std::time::Instant::now();
         let c = rs.scan(hay.as_bytes(), &mut scratch);
         assert!(c.is_empty());
-        assert!(scratch.windows.len() <= 2, "windows merged as they open");
+        assert!(
+            scratch.windows.len() <= LANES,
+            "windows merged as they open, one per lane"
+        );
         assert!(t.elapsed().as_secs() < 20);
+    }
+
+    /// The lanes see exactly the keyword occurrences a plain overlapping
+    /// search sees, including those that straddle a lane's edge.
+    #[test]
+    fn lanes_find_every_keyword_once() {
+        let rs = RuleSet::embedded().unwrap();
+        let ac = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(rs.keywords())
+            .unwrap();
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for (len, k) in [
+            100,
+            LANES * LANE_MIN - 1,
+            LANES * LANE_MIN + 3,
+            70_001,
+            250_000,
+        ]
+        .into_iter()
+        .flat_map(|len| (0..12).map(move |k| (len, k)))
+        {
+            let mut hay: Vec<u8> = (0..len)
+                .map(|_| b"abcxyz _=:\n\"'09"[(next() % 15) as usize])
+                .collect();
+            // Keywords in random case at random places, then one across
+            // every lane edge, starting `k` bytes before it.
+            let seg = len / if len >= LANES * LANE_MIN { LANES } else { 1 };
+            let mut spots: Vec<usize> = (0..len / 40).map(|_| next() as usize % len).collect();
+            spots.extend((1..LANES).map(|l| (l * seg).saturating_sub(k)));
+            for at in spots {
+                let kw = loop {
+                    let kw = &rs.keywords()[next() as usize % rs.keywords().len()];
+                    if kw.len() > k {
+                        break kw;
+                    }
+                };
+                for (i, b) in kw.bytes().enumerate() {
+                    if let Some(h) = hay.get_mut(at + i) {
+                        *h = if next() % 2 == 0 {
+                            b.to_ascii_uppercase()
+                        } else {
+                            b
+                        };
+                    }
+                }
+            }
+            let mut want = vec![0u64; rs.keywords().len()];
+            for m in ac.find_overlapping_iter(&hay) {
+                want[m.pattern().as_usize()] += 1;
+            }
+            let mut scratch = Scratch::profiling();
+            rs.scan(&hay, &mut scratch);
+            assert_eq!(
+                scratch.keyword_hits(),
+                &want[..],
+                "len {len}, {k} before the edge"
+            );
+        }
     }
 
     #[test]
