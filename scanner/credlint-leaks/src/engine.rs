@@ -201,6 +201,7 @@ impl RuleSet {
             rules,
             dfa,
             start,
+
             keyword_rules,
             keywords,
             by_id,
@@ -236,6 +237,16 @@ impl RuleSet {
         }
         scratch.windows.sort_unstable();
         let mut out = Vec::new();
+        self.run_windows(hay, scratch, &mut out);
+        out.sort_by(|a, b| {
+            (a.secret.start, a.secret.end, a.rule).cmp(&(b.secret.start, b.secret.end, b.rule))
+        });
+        self.drop_duplicates(&mut out);
+        out
+    }
+
+    /// Merge each rule's nearby windows and run its regex in them.
+    fn run_windows(&self, hay: &[u8], scratch: &mut Scratch, out: &mut Vec<Candidate>) {
         let mut i = 0;
         while i < scratch.windows.len() {
             let (ri, start, mut end) = scratch.windows[i];
@@ -247,24 +258,31 @@ impl RuleSet {
                 end = end.max(scratch.windows[i].2);
                 i += 1;
             }
-            match &mut scratch.profile {
-                None => self.run_rule(ri as usize, hay, start, end, &mut out),
-                Some(p) => {
-                    p.resize(p.len().max(self.rules.len()), (0, 0, 0));
-                    let t = std::time::Instant::now();
-                    self.run_rule(ri as usize, hay, start, end, &mut out);
-                    let e = &mut p[ri as usize];
-                    e.0 += 1;
-                    e.1 += (end - start) as u64;
-                    e.2 += t.elapsed().as_nanos() as u64;
-                }
+            self.timed_rule(ri as usize, hay, start, end, scratch, out);
+        }
+    }
+
+    fn timed_rule(
+        &self,
+        ri: usize,
+        hay: &[u8],
+        start: usize,
+        end: usize,
+        scratch: &mut Scratch,
+        out: &mut Vec<Candidate>,
+    ) {
+        match &mut scratch.profile {
+            None => self.run_rule(ri, hay, start, end, out),
+            Some(p) => {
+                p.resize(p.len().max(self.rules.len()), (0, 0, 0));
+                let t = std::time::Instant::now();
+                self.run_rule(ri, hay, start, end, out);
+                let e = &mut p[ri];
+                e.0 += 1;
+                e.1 += (end - start) as u64;
+                e.2 += t.elapsed().as_nanos() as u64;
             }
         }
-        out.sort_by(|a, b| {
-            (a.secret.start, a.secret.end, a.rule).cmp(&(b.secret.start, b.secret.end, b.rule))
-        });
-        self.drop_duplicates(&mut out);
-        out
     }
 
     /// The keyword pass: every (overlapping) keyword occurrence opens the

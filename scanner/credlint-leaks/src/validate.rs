@@ -672,11 +672,21 @@ const PLACEHOLDER_WORDS: &[&str] = &[
 
 /// Why `value` is a placeholder or a reference, if it is one.
 pub fn placeholder(value: &[u8]) -> Option<&'static str> {
-    let lower = value.to_ascii_lowercase();
-    for w in PLACEHOLDER_WORDS {
-        if memchr::memmem::find(&lower, w.as_bytes()).is_some() {
-            return Some(w);
-        }
+    // One pass for all the words (every candidate goes through here, most
+    // of them twice); the reason named is the first word of the list found.
+    static WORDS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(PLACEHOLDER_WORDS)
+            .expect("placeholder words")
+    });
+    if let Some(first) = words
+        .find_overlapping_iter(value)
+        .map(|m| m.pattern().as_usize())
+        .min()
+    {
+        return Some(PLACEHOLDER_WORDS[first]);
     }
     // One repeated character (`aaaaaaaa`, `00000000`).
     if value.len() >= 6 && value.iter().all(|&b| b == value[0]) {
