@@ -55,7 +55,7 @@ pub fn sealed_ranges(text: &[u8]) -> Vec<Range<usize>> {
 /// in every document whose top-level `kind` is `kind`.
 fn section_values(text: &[u8], kind: &[u8], section: &[u8]) -> Vec<(String, Range<usize>)> {
     let mut out = Vec::new();
-    if memchr::memmem::find(text, kind).is_none() || memchr::memmem::find(text, section).is_none() {
+    if memchr::memmem::find(text, section).is_none() || !has_kind_line(text, kind) {
         return out;
     }
     let mut doc_start = 0;
@@ -67,6 +67,20 @@ fn section_values(text: &[u8], kind: &[u8], section: &[u8]) -> Vec<(String, Rang
     }
     scan_doc(text, doc_start, text.len(), kind, section, &mut out);
     out
+}
+
+/// Whether some line is a top-level `kind: <kind>`, found without walking
+/// the lines of the (usually unrelated) text: only `kind:` occurrences are
+/// looked at.
+fn has_kind_line(text: &[u8], kind: &[u8]) -> bool {
+    memchr::memmem::find_iter(text, b"kind:").any(|at| {
+        if at > 0 && text[at - 1] != b'\n' {
+            return false;
+        }
+        let rest = &text[at + 5..];
+        let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        rest[..end].trim_ascii() == kind
+    })
 }
 
 fn lines(text: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {

@@ -208,6 +208,11 @@ impl UnitScanner {
                     continue;
                 }
             }
+            if c.verdict.is_err() && !self.keep_suppressed {
+                // Dropped by a filter: nothing to locate (most files have
+                // only such candidates, and need no line index at all).
+                continue;
+            }
             let rule = &self.rules.rules()[c.rule];
             let (secret_bytes, span_range) = match &decoded {
                 Some(d) => (&d.bytes[c.secret.clone()], d.anchor.clone()),
