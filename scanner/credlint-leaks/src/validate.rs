@@ -927,6 +927,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn placeholder_names_the_first_word_of_the_list() {
+        // `xxxx` comes first in the value, `example` first in the list.
+        assert_eq!(placeholder(b"xxxx-EXAMPLE-key"), Some("example"));
+        assert_eq!(placeholder(b"ProcEss.Env.TOKEN"), Some("process.env"));
+        assert_eq!(placeholder(b"aaaaaaaa"), Some("one repeated character"));
+        assert_eq!(placeholder(b"q8Zr2LmW5tXv"), None);
+    }
+
+    #[test]
     fn crc32_tokens() {
         let random = b"aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1";
         let token = format!(

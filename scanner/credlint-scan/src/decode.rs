@@ -197,6 +197,18 @@ mod tests {
     }
 
     #[test]
+    fn kind_line_decides() {
+        // Only a top-level `kind: Secret` line makes a Secret: the word in
+        // a value, a nested key or another kind does not.
+        let not = b"kind: Deployment\nmetadata:\n  annotations:\n    note: Secret\n    kind: Secret\ndata:\n  password: aHVudGVyMg==\n";
+        assert!(secret_data(not).is_empty());
+        let spaced = b"apiVersion: v1\r\nkind:   Secret  \r\ndata:\r\n  password: aHVudGVyMg==\r\n";
+        let d = secret_data(spaced);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].bytes, b"hunter2");
+    }
+
+    #[test]
     fn ignores_non_yaml() {
         assert!(secret_data(b"kind: Secret but not really\x00\xff").is_empty());
     }
