@@ -206,14 +206,17 @@ const DEFAULT_PASSWORDS: &[&str] = &[
 
 fn uri_password(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason> {
     Validator::UrlPassword.check(secret, None)?;
-    if matches!(secret[0], b'$' | b'%' | b'@' | b'*' | b'[' | b'#')
-        && !(secret[0] == b'%'
-            && secret.len() > 2
-            && secret[1..3].iter().all(u8::is_ascii_hexdigit))
-    {
-        return Err(FilterReason::Placeholder("a reference"));
-    }
-    if secret.len() > 2 && secret[0] == b'%' && secret.ends_with(b"%") {
+    let percent_encoded =
+        secret[0] == b'%' && secret.len() > 2 && secret[1..3].iter().all(u8::is_ascii_hexdigit);
+    let reference = match secret[0] {
+        b'$' | b'[' => true,
+        // `%VAR%` (and `%VAR`), `#name`, `*alias`, `@param`: a reference;
+        // the same symbol followed by random mixed characters
+        // (`#S6Om^Bq&z5`, `@Q*MgO5mbFLo?5!p`) is a password.
+        b'%' | b'#' | b'*' | b'@' => !percent_encoded && !symbol_led_value(&secret[1..]),
+        _ => false,
+    };
+    if reference || windows_var_prefix(secret) {
         return Err(FilterReason::Placeholder("a reference"));
     }
     if is_template(secret) {
@@ -385,24 +388,67 @@ fn last_key_word(key: &[u8]) -> Vec<u8> {
     word[hump..].to_ascii_lowercase()
 }
 
-/// Letters that read as words (`NextPageToken`, `ACCESS`, `credentials`),
-/// not random letters (`hXkQpLmZ`): the average hump is 2.5 letters or more.
+/// Letters that read as words (`NextPageToken`, `ACCESS`, `credentials`,
+/// `mailApiKey`), not random letters (`hXkQpLmZ`, `gccjFDNoxVAQ`,
+/// `xbQFzmdgfU`): the average hump is 2.5 letters or more, humps of one or
+/// two letters are not the majority (a few are: `OPpASSIGN`, `IOError`),
+/// and every hump could be a word or an acronym (see [`reads_as_word`]).
 fn is_wordlike(seg: &[u8]) -> bool {
     if seg.len() < 3 || !seg.iter().all(u8::is_ascii_alphabetic) {
         return false;
     }
-    let humps = 1
-        + seg
-            .windows(2)
-            .filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
-            .count()
-        + seg
-            .windows(3)
-            .filter(|w| {
-                w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase() && w[2].is_ascii_lowercase()
-            })
-            .count();
-    2 * seg.len() >= 5 * humps
+    let humps = humps(seg);
+    let short = humps.iter().filter(|h| h.len() <= 2).count();
+    2 * seg.len() >= 5 * humps.len()
+        && !(short >= 3 && 2 * short > humps.len())
+        && humps.iter().all(|h| reads_as_word(h))
+}
+
+/// Split letters at camelCase humps: before an uppercase letter that
+/// follows a lowercase one, and before the last capital of an acronym
+/// that starts a word (`HTTPServer` -> `HTTP`, `Server`).
+fn humps(seg: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..seg.len() {
+        let lower_upper = seg[i - 1].is_ascii_lowercase() && seg[i].is_ascii_uppercase();
+        let acronym_end = seg[i - 1].is_ascii_uppercase()
+            && seg[i].is_ascii_uppercase()
+            && seg.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+        if lower_upper || acronym_end {
+            out.push(&seg[start..i]);
+            start = i;
+        }
+    }
+    out.push(&seg[start..]);
+    out
+}
+
+/// A hump that could be a word or an abbreviation: an acronym of at most
+/// six capitals (`HTTPS`), or letters with a vowel once five long and no
+/// run of six consonants (`Fzmdgf` and `gccjq` are not words; `ctx`,
+/// `Strength` are).
+fn reads_as_word(h: &[u8]) -> bool {
+    let vowel = |b: &u8| {
+        matches!(
+            b.to_ascii_lowercase(),
+            b'a' | b'e' | b'i' | b'o' | b'u' | b'y'
+        )
+    };
+    if h.len() <= 6 && h.iter().all(u8::is_ascii_uppercase) {
+        return true;
+    }
+    if h.len() >= 5 && !h.iter().any(vowel) {
+        return false;
+    }
+    let mut run = 0;
+    for b in h {
+        run = if vowel(b) { 0 } else { run + 1 };
+        if run >= 6 {
+            return false;
+        }
+    }
+    true
 }
 
 /// Every segment reads as words with a few digits (`oauth2.credentials`,
@@ -411,6 +457,11 @@ fn is_wordlike(seg: &[u8]) -> bool {
 /// words or at most two letters, digit runs at most five long, and at least
 /// one word of five or more letters with a vowel must occur.
 fn is_words(s: &[u8]) -> bool {
+    // A hex digest or token is not words, whatever `fcfeac` or `decade`
+    // in it spell.
+    if s.len() >= 16 && s.iter().all(u8::is_ascii_hexdigit) && s.iter().any(u8::is_ascii_digit) {
+        return false;
+    }
     let mut long_word = false;
     for seg in s.split(|b| matches!(b, b'.' | b'_' | b'-' | b':' | b'/' | b' ')) {
         if seg.is_empty() {
@@ -433,6 +484,11 @@ fn is_words(s: &[u8]) -> bool {
             }
             let part = &seg[start..i];
             if part.len() <= 2 && part.iter().all(u8::is_ascii_alphabetic) {
+                // `4W48`: a capital between digits is random, not a
+                // version (`v1beta1`) or a unit (`utf8mb4`).
+                if start > 0 && i < seg.len() && part.iter().any(u8::is_ascii_uppercase) {
+                    return false;
+                }
                 continue;
             }
             if !is_wordlike(part) {
@@ -475,17 +531,16 @@ fn generic_secret_strict(secret: &[u8], key: Option<&[u8]>) -> Result<(), Filter
         return Err(FilterReason::Placeholder("a template"));
     }
     let lower = secret.to_ascii_lowercase();
-    for prefix in [
-        &b"arn:"[..],
-        b"projects/",
-        b"sha256:",
-        b"sha1:",
-        b"sha512-",
-        b"#",
-    ] {
+    for prefix in [&b"arn:"[..], b"projects/", b"sha256:", b"sha1:", b"sha512-"] {
         if lower.starts_with(prefix) {
             return Err(FilterReason::Format("a resource name or digest reference"));
         }
+    }
+    // `#fff`, `#a1b2c3`, `#TODO`, `#section`, `#!/bin/sh`: a colour, an
+    // anchor, a tag or a shebang. `#` then random mixed characters
+    // (`#h+a*Q!MW%j4e?Q1`) is a password that happens to start with `#`.
+    if secret[0] == b'#' && !symbol_led_value(&secret[1..]) {
+        return Err(FilterReason::Format("a colour, anchor or tag"));
     }
     let plain = unleet(secret);
     for word in [
@@ -774,6 +829,10 @@ const NON_SECRET_KEY_SUFFIXES: &[&str] = &[
     "handler",
 ];
 
+/// Longest value the generic rules report: longer runs are data, not a
+/// hand-set secret.
+const GENERIC_MAX_LEN: usize = 256;
+
 fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason> {
     if let Some(key) = key {
         let key = key.to_ascii_lowercase();
@@ -789,6 +848,12 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
     }
     if secret.len() < 8 {
         return Err(FilterReason::Format("shorter than 8 characters"));
+    }
+    // The patterns leave the value's length open (a counted repetition
+    // makes their automata and capture searches several times costlier);
+    // the bound is kept here.
+    if secret.len() > GENERIC_MAX_LEN {
+        return Err(FilterReason::Format("longer than 256 characters"));
     }
     if let Some(why) = placeholder(secret) {
         return Err(FilterReason::Placeholder(why));
@@ -835,8 +900,23 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
     if char_classes(secret) < 2 {
         return Err(FilterReason::Format("one character class only"));
     }
+    // A 32-, 40- or 64-hex value under a secret-named key is a token (Twilio
+    // auth tokens, OAuth tokens, many API keys) unless the key says it is a
+    // hash or an id. Random hex tops out at 4 bits per character, so it gets
+    // a lower bar than base62 (3.0 lets through all but ~1 in 10,000 random
+    // 32-hex values; `deadbeef` repeats stay below it).
+    let hex_token = key.is_some() && is_hex_token(secret);
+    if hex_token && key.is_some_and(key_names_a_hash) {
+        return Err(FilterReason::Format("a hash or an id (the key says so)"));
+    }
     let e = shannon_entropy(secret);
-    let min = if secret.len() >= 20 { 3.5 } else { 2.8 };
+    let min = if hex_token {
+        3.0
+    } else if secret.len() >= 20 {
+        3.5
+    } else {
+        2.8
+    };
     if e < min {
         return Err(FilterReason::Entropy {
             found: format!("{e:.2}"),
@@ -848,7 +928,7 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
 
 /// `$VAR`, `${VAR}`, `%VAR%`, `@var`, `&anchor`, `*alias`, `=expr`: a
 /// reference to a value, not a value. A leading symbol followed by random
-/// characters (`%VFRYnm!7!^Gls1`) is a value.
+/// characters (`%VFRYnm!7!^Gls1`, `%SA7v6wAmP_1pdm`) is a value.
 fn is_reference(s: &[u8]) -> bool {
     let rest = &s[1..];
     let ident = |r: &[u8]| {
@@ -866,10 +946,110 @@ fn is_reference(s: &[u8]) -> bool {
     }
     match s[0] {
         b'$' => rest.starts_with(b"{") || rest.starts_with(b"(") || ident(rest),
-        b'%' => rest.ends_with(b"%") || rest.starts_with(b"(") || ident(rest),
-        b'@' | b'&' | b'*' | b'=' => ident(rest),
+        // `%APPDATA%`, `%USERPROFILE%\x`, `%(name)s`, `%NAME`; `%` then
+        // random mixed characters (`%SA7v6wAmP_1pdm`) is a value.
+        b'%' => {
+            rest.starts_with(b"(")
+                || windows_var_prefix(s)
+                || (ident(rest) && !symbol_led_value(rest))
+        }
+        // `@var`, `&anchor`, `*alias` are names; the same symbol then random
+        // mixed characters (`*mzLraTvBDWs3DiW2` in JSON) is a value. Rules
+        // over unquoted YAML drop `*x`/`&x` by their own `allow`.
+        b'@' | b'&' | b'*' => ident(rest) && !symbol_led_value(rest),
+        b'=' => ident(rest),
         _ => false,
     }
+}
+
+/// A Windows environment variable, alone or starting a path (`%APPDATA%`,
+/// `%ProgramFiles(x86)%\App`): `%`, a name, `%`, then nothing, `\` or `/`.
+/// Text between two `%` that is not a name (`%Qg3a@n9%o`), or that runs on
+/// into more text (`%LqLOBq4d%SOk`), is not one.
+fn windows_var_prefix(s: &[u8]) -> bool {
+    let Some(rest) = s.strip_prefix(b"%") else {
+        return false;
+    };
+    let Some(end) = memchr::memchr(b'%', rest) else {
+        return false;
+    };
+    let name = &rest[..end];
+    matches!(rest.get(end + 1), None | Some(b'\\' | b'/'))
+        && !name.is_empty()
+        && (name[0].is_ascii_alphabetic() || name[0] == b'_')
+        && name
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'(' | b')' | b'.'))
+}
+
+/// What follows a leading `#`, `%`, `*`, `@` or `&` reads as a random value rather
+/// than a name, colour, tag or template: at least 7 characters of three
+/// classes that are not words (`S660OmCe^Bq&z5`, but not `fff`, `a1b2c3`,
+/// `TODO`, `Password1`, `!/bin/sh`, `{secret}`).
+fn symbol_led_value(rest: &[u8]) -> bool {
+    rest.len() >= 7
+        && char_classes(rest) >= 3
+        && !is_template(rest)
+        && !(matches!(rest.len(), 3 | 4 | 6 | 8) && rest.iter().all(u8::is_ascii_hexdigit))
+        && !is_words(rest)
+}
+
+/// 32 or more hex digits with both digits and letters: a digest or a token.
+fn is_hex_token(s: &[u8]) -> bool {
+    s.len() >= 32
+        && s.iter().all(u8::is_ascii_hexdigit)
+        && s.iter().any(u8::is_ascii_digit)
+        && s.iter().any(u8::is_ascii_alphabetic)
+}
+
+/// Words of a key (any of them, not only the last) that say a hex value
+/// is a digest or an identifier: `token_sha_value`, `secretHashHex`,
+/// `commit_token`, `password_md5_v2`.
+const HASH_KEY_WORDS: &[&str] = &[
+    "sha",
+    "sha1",
+    "sha224",
+    "sha256",
+    "sha384",
+    "sha512",
+    "md5",
+    "hash",
+    "hashed",
+    "digest",
+    "checksum",
+    "crc",
+    "integrity",
+    "etag",
+    "commit",
+    "rev",
+    "revision",
+    "fingerprint",
+    "id",
+    "ids",
+    "uuid",
+    "guid",
+    "salt",
+    "nonce",
+    "iv",
+    "signature",
+    "sig",
+    "thumbprint",
+];
+
+fn key_names_a_hash(key: &[u8]) -> bool {
+    key.split(|b| !b.is_ascii_alphanumeric())
+        .flat_map(humps)
+        .map(<[u8]>::to_ascii_lowercase)
+        .any(|w| {
+            // Digits glued to a word (`sha256`, `md5`) stay; `token2` -> `token`.
+            let bare = w
+                .iter()
+                .rposition(|b| !b.is_ascii_digit())
+                .map_or(&w[..0], |i| &w[..=i]);
+            HASH_KEY_WORDS
+                .iter()
+                .any(|h| w == h.as_bytes() || bare == h.as_bytes())
+        })
 }
 
 fn is_uuid(s: &[u8]) -> bool {
@@ -1070,6 +1250,109 @@ mod tests {
         assert!(ok("oauth2client.client.OAuth2Credentials.", "credentials").is_err());
         assert!(ok("k4t7wz2qlm5xnv3bpyr6", "token").is_ok());
         assert!(ok("Zq8vN3rT6wY1uB5x", "token_public_key").is_err());
+    }
+
+    #[test]
+    fn strict_values_led_by_a_symbol() {
+        let ok = |s: &str, k: &str| {
+            Validator::GenericSecretStrict.check(s.as_bytes(), Some(k.as_bytes()))
+        };
+        // `#` then random mixed characters: a password.
+        assert!(ok("#wq2cADDiB4Jwf#oVpYKPXz&0iY", "SMTP_PASSWORD").is_ok());
+        assert!(ok("#h+a*Q!MW%j4e?Q1", "DB_PASSWORD").is_ok());
+        // Colours, anchors, tags, interpolation, shebangs: not.
+        assert!(ok("#ff4d4fcc", "passwordStrengthWeak").is_err());
+        assert!(ok("#a1b2c3d4e5", "token").is_err());
+        assert!(ok("#TODO_SET_ME", "password").is_err());
+        assert!(ok("#Section2Header", "secret_anchor").is_err());
+        assert!(ok("#{secret_value}", "token").is_err());
+        assert!(ok("#!/bin/bash", "secret").is_err());
+        // `%` then random characters is a value; `%VAR%`, `%VAR`, `%(x)s`,
+        // `%VAR%\path` are references.
+        assert!(ok("%SA7v6wAmP_1pdm", "password").is_ok());
+        assert!(ok("%LqLOBqlp4d%SOk", "password").is_ok());
+        assert!(ok("%APPDATA%", "password").is_err());
+        assert!(ok("%USERPROFILE%\\.secrets\\app", "secret").is_err());
+        assert!(ok("%ProgramFiles(x86)%/App/token", "token").is_err());
+        assert!(ok("%DB_PASSWORD", "password").is_err());
+        assert!(ok("%(password)s", "password").is_err());
+        // `*alias`, `&anchor`, `@param` are names; random characters after
+        // the symbol are a value (quoted JSON `"*mzLr..."`; unquoted YAML
+        // aliases are dropped by the unquoted rule's `allow`).
+        assert!(ok("*db_password_alias", "password").is_err());
+        assert!(ok("&default_password", "password").is_err());
+        assert!(ok("@AuthTokenParam", "token").is_err());
+        assert!(ok("*mzLraTvBDWs3DiW2", "secret_key").is_ok());
+        assert!(ok("&YmQPt4hDRuQJ7n", "db_password").is_ok());
+    }
+
+    #[test]
+    fn uri_passwords_led_by_a_symbol() {
+        let v = Validator::UriPassword;
+        assert!(v.check(b"#S660OmCe^Bq&z5", Some(b"app")).is_ok());
+        assert!(v.check(b"*r%IR0%3xs3*1FbyPk~Jy", Some(b"rep")).is_ok());
+        assert!(v.check(b"#TODO", Some(b"app")).is_err());
+        assert!(v.check(b"#ffffff", Some(b"app")).is_err());
+        assert!(v.check(b"*nexus_password", Some(b"app")).is_err());
+        assert!(v.check(b"@Q*MgO5mbFLo?5!p", Some(b"app")).is_ok());
+        assert!(v.check(b"@NexusPassword", Some(b"app")).is_err());
+        assert!(v.check(b"%NEXUS_PASSWORD%", Some(b"app")).is_err());
+        assert!(v.check(b"%NEXUS_PASSWORD", Some(b"app")).is_err());
+        assert!(v.check(b"$NEXUS_PASSWORD", Some(b"app")).is_err());
+    }
+
+    #[test]
+    fn hex_tokens_under_secret_keys() {
+        let ok = |s: &str, k: &str| {
+            Validator::GenericSecretStrict.check(s.as_bytes(), Some(k.as_bytes()))
+        };
+        // 32-hex of entropy 3.25 (below the base62 bar of 3.5) and 32-hex
+        // that spells `fcfeac`, `edc` (once taken for words).
+        assert!(ok("b277fcc7fb1c7a55818d5bc911d91c51", "AuthToken").is_ok());
+        assert!(ok("89a1739a5edc0e3234fcfeac8fbbc605", "AuthToken").is_ok());
+        assert!(ok("959bc8e3e4f597c9b147374c574619f1", "AUTH_TOKEN").is_ok());
+        assert!(ok("f2bc636c9c6ed7056c15923663c014c2", "twilioAuthToken").is_ok());
+        // Digests and ids by their key, wherever the word sits in it.
+        for key in [
+            "token_sha",
+            "tokenHashHex",
+            "commitToken",
+            "GIT_COMMIT_TOKEN",
+            "secret_md5_v2",
+            "integrityToken",
+            "TokenSigningCertThumbprint",
+            "ApiKeyId",
+            "password_salt",
+        ] {
+            assert!(
+                ok("b277fcc7fb1c7a55818d5bc911d91c51", key).is_err(),
+                "{key}"
+            );
+        }
+        // Hex below the hex bar (repeated patterns).
+        assert!(ok("deadbeefdeadbeefdeadbeefdeadbeef", "token").is_err());
+        assert!(ok("0a0b0a0b0a0b0a0b0a0b0a0b0a0b0a0b", "token").is_err());
+        // Without a key the hex bar does not apply.
+        assert!(Validator::GenericSecret
+            .check(b"b277fcc7fb1c7a55818d5bc911d91c51", None)
+            .is_err());
+    }
+
+    #[test]
+    fn random_letters_are_not_words() {
+        let ok = |s: &str, k: &str| {
+            Validator::GenericSecretStrict.check(s.as_bytes(), Some(k.as_bytes()))
+        };
+        assert!(ok("gccjFDNoxVAQaaEFDmKM4Pv", "apiSecret").is_ok());
+        assert!(ok("B_xbQFzmdgfU0k96", "secretKey").is_ok());
+        assert!(ok("mg4W48MSBGpemp-7HZ", "passwd").is_ok());
+        // Still words or code.
+        assert!(ok("OPpASSIGN_COMMON_RC1", "OPpASSIGN_COMMON_SCALAR").is_err());
+        assert!(ok("utf8mb4_unicode_ci", "password").is_err());
+        assert!(ok("HTTPServerError2", "token").is_err());
+        assert!(ok("apps.v1beta1.Deployment", "token").is_err());
+        assert!(ok("getIOAndDBConfig2", "token").is_err());
+        assert!(ok("StrengthChecker3", "password").is_err());
     }
 
     #[test]
