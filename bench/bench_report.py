@@ -66,7 +66,7 @@ def main():
     L.append("")
     L.append(f"Command: `{a.command}` (medians of {a.reps} runs, interleaved; page cache warm; 2 threads per tool).")
     L.append("")
-    L.append(f"Machine: 2 cores, 24 GB; load at the end of the run: `{a.load.strip()}`. Other engineers were building on the same machine, so absolute times are noisy; the ratios come from runs interleaved over the same minutes.")
+    L.append(f"Machine: 2 cores, 24 GB; load at the end of the run: `{a.load.strip()}`. Absolute times depend on whatever else the machine runs; the ratios come from runs interleaved over the same minutes.")
     L.append("")
     L.append("Tools: " + ", ".join(f"`{v}`" for v in a.versions.strip(";").split(";") if v))
     L.append("")
