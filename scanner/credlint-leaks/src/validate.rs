@@ -725,6 +725,21 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "••",
 ];
 
+/// Lowercase, uppercase, capitalised, or two such parts in camel case
+/// (`changeMe`, `PlaceHolder`), counting letters only.
+fn written_word(w: &[u8]) -> bool {
+    let letters: Vec<u8> = w.iter().copied().filter(u8::is_ascii_alphabetic).collect();
+    let lower = |p: &[u8]| p.iter().all(u8::is_ascii_lowercase);
+    let word = |p: &[u8]| match p.split_first() {
+        None => true,
+        Some((first, rest)) => lower(p) || (first.is_ascii_uppercase() && lower(rest)),
+    };
+    word(&letters)
+        || letters.iter().all(u8::is_ascii_uppercase)
+        || (2..letters.len().saturating_sub(1))
+            .any(|k| letters[k].is_ascii_uppercase() && word(&letters[..k]) && word(&letters[k..]))
+}
+
 /// Why `value` is a placeholder or a reference, if it is one.
 pub fn placeholder(value: &[u8]) -> Option<&'static str> {
     // One pass for all the words (every candidate goes through here, most
@@ -736,8 +751,12 @@ pub fn placeholder(value: &[u8]) -> Option<&'static str> {
             .build(PLACEHOLDER_WORDS)
             .expect("placeholder words")
     });
+    // A word counts as written (`example`, `EXAMPLE`, `Example`), not as
+    // letters a random token happens to contain in mixed case (`fAKe` in
+    // a 160-character API key).
     if let Some(first) = words
         .find_overlapping_iter(value)
+        .filter(|m| written_word(&value[m.range()]))
         .map(|m| m.pattern().as_usize())
         .min()
     {
@@ -1110,7 +1129,13 @@ mod tests {
     fn placeholder_names_the_first_word_of_the_list() {
         // `xxxx` comes first in the value, `example` first in the list.
         assert_eq!(placeholder(b"xxxx-EXAMPLE-key"), Some("example"));
-        assert_eq!(placeholder(b"ProcEss.Env.TOKEN"), Some("process.env"));
+        assert_eq!(placeholder(b"Process.env.TOKEN"), Some("process.env"));
+        assert_eq!(placeholder(b"AKIAIOSFODNN7EXAMPLE"), Some("example"));
+        // Letters of a word in a random token's mixed case are not the word.
+        assert_eq!(placeholder(b"hOSe2WB4ZfAkEmv3TarLR8TC"), None);
+        assert_eq!(placeholder(b"hOSe2WB4ZFakemv3TarLR8TC"), Some("fake"));
+        assert_eq!(placeholder(b"changeMe123"), Some("changeme"));
+        assert_eq!(placeholder(b"MyPlaceHolder"), Some("placeholder"));
         assert_eq!(placeholder(b"aaaaaaaa"), Some("one repeated character"));
         assert_eq!(placeholder(b"q8Zr2LmW5tXv"), None);
     }
