@@ -238,7 +238,7 @@ fn scan_file(
         ));
         return;
     }
-    match scan_stream(rel, file, scanner, scratch, counters) {
+    match scan_stream(rel, file, size, scanner, scratch, counters) {
         Ok(Some(out)) => {
             if !out.findings.is_empty() || !out.warnings.is_empty() {
                 let _ = tx.send(Msg::Unit(rel.to_string(), out));
@@ -260,7 +260,7 @@ pub fn scan_reader(
 ) -> std::io::Result<ScanReport> {
     let counters = Counters::default();
     let mut scratch = Scratch::default();
-    let out = scan_stream(name, reader, scanner, &mut scratch, &counters)?;
+    let out = scan_stream(name, reader, 0, scanner, &mut scratch, &counters)?;
     let mut report = ScanReport::default();
     if let Some(out) = out {
         report.findings = out.findings;
@@ -284,17 +284,21 @@ fn read_up_to(r: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> std::io::Res
     Ok(buf.len() - start < want)
 }
 
-/// Scan a stream: whole when it fits in one chunk (with policy checks and
-/// decoding), otherwise in overlapping chunks (leak rules only). `None`
-/// when the content is binary.
+/// Scan a stream whose length is `size_hint` when known (else 0): whole
+/// when it fits in one chunk (with policy checks and decoding), otherwise
+/// in overlapping chunks (leak rules only). `None` when the content is
+/// binary.
 fn scan_stream(
     name: &str,
     mut reader: impl Read,
+    size_hint: u64,
     scanner: &UnitScanner,
     scratch: &mut Scratch,
     counters: &Counters,
 ) -> std::io::Result<Option<UnitOutput>> {
-    let mut buf = Vec::new();
+    // Sized from the file's length, a small file is read in one call (and
+    // one more that sees the end) instead of a growing series of reads.
+    let mut buf = Vec::with_capacity((size_hint as usize).min(CHUNK) + 1);
     let eof = read_up_to(&mut reader, &mut buf, CHUNK)?;
     let sniff = &buf[..buf.len().min(SNIFF)];
     let utf16 = utf16_bom(sniff);
