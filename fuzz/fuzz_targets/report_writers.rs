@@ -22,6 +22,8 @@ struct FSpan {
     end_column: u16,
     byte_start: u32,
     byte_end: u32,
+    /// UTF-16 columns, as a scan of text sets them (SARIF uses them).
+    utf16: Option<(u16, u16)>,
 }
 
 #[derive(Debug, Arbitrary)]
@@ -107,6 +109,8 @@ fn finding(f: FFinding) -> Finding {
                 end_column: s.end_column as usize,
                 byte_start: s.byte_start as usize,
                 byte_end: s.byte_end as usize,
+                start_column_utf16: s.utf16.map(|u| u.0 as usize),
+                end_column_utf16: s.utf16.map(|u| u.1 as usize),
             }),
             commit: f.commit.map(|(id, author, date, summary)| CommitInfo {
                 id,
