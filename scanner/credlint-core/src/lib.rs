@@ -17,7 +17,7 @@ mod time;
 pub use finding::{
     fingerprint, CommitInfo, Finding, FindingKind, Location, ObjectRef, Snippet, Span, Suppression,
 };
-pub use lines::LineIndex;
+pub use lines::{utf16_len, LineIndex};
 pub use meta::RuleMeta;
 pub use secret::SecretValue;
 pub use severity::{Severity, SeverityParseError};

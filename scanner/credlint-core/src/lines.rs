@@ -132,6 +132,15 @@ impl Utf16Marks {
     }
 }
 
+/// UTF-16 code units of `bytes` read as UTF-8, counted as
+/// [`LineIndex::utf16_column`] counts them.
+pub fn utf16_len(bytes: &[u8]) -> usize {
+    if bytes.is_empty() {
+        return 0;
+    }
+    utf16_units(bytes, 0, bytes.len())
+}
+
 /// UTF-16 code units of the characters that start in `bytes[from..to]`;
 /// `from` must be a character start (see [`LineIndex::utf16_column`]).
 fn utf16_units(bytes: &[u8], from: usize, to: usize) -> usize {

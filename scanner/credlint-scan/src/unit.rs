@@ -41,6 +41,12 @@ pub struct ChunkBase {
     pub byte: usize,
     /// Lines before the chunk.
     pub line: usize,
+    /// How far into its line the chunk starts (bytes, and UTF-16 code
+    /// units): a chunk cut from a long line continues that line, and its
+    /// first line's columns count from the line's real start.
+    pub column: usize,
+    /// The same, in UTF-16 code units.
+    pub column_utf16: usize,
 }
 
 /// Scans text units with a rule set and an optional policy hook.
@@ -227,6 +233,14 @@ impl UnitScanner {
                 continue;
             }
             let mut span = Span::from_text(idx, unit, span_range.start, span_range.end);
+            if span.start_line == 1 {
+                span.start_column += base.column;
+                span.start_column_utf16 = span.start_column_utf16.map(|c| c + base.column_utf16);
+            }
+            if span.end_line == 1 {
+                span.end_column += base.column;
+                span.end_column_utf16 = span.end_column_utf16.map(|c| c + base.column_utf16);
+            }
             span.start_line += base.line;
             span.end_line += base.line;
             span.byte_start += base.byte;

@@ -411,7 +411,12 @@ fn feed_chunks(
             let cut = buf.len().saturating_sub(OVERLAP);
             match memchr::memchr(b'\n', &buf[cut..]) {
                 Some(i) if i < OVERLAP / 2 => cut + i + 1,
-                _ => cut,
+                // No line start near: cut at a character start, so that
+                // neither side holds half a character.
+                _ => (cut.saturating_sub(3)..=cut)
+                    .rev()
+                    .find(|&c| buf[c] & 0xC0 != 0x80)
+                    .unwrap_or(cut),
             }
         };
         counters.bytes.fetch_add(next as u64, Ordering::Relaxed);
@@ -421,6 +426,17 @@ fn feed_chunks(
         } else {
             base.line += memchr::memchr_iter(b'\n', &buf[..next]).count();
             base.byte += next;
+            // Where the next chunk starts within its line.
+            match memchr::memrchr(b'\n', &buf[..next]) {
+                Some(nl) => {
+                    base.column = next - nl - 1;
+                    base.column_utf16 = credlint_core::utf16_len(&buf[nl + 1..next]);
+                }
+                None => {
+                    base.column += next;
+                    base.column_utf16 += credlint_core::utf16_len(&buf[..next]);
+                }
+            }
             let mut rest = Vec::with_capacity(CHUNK + OVERLAP);
             rest.extend_from_slice(&buf[next..]);
             std::mem::replace(&mut buf, rest)

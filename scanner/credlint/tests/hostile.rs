@@ -43,10 +43,15 @@ fn one_huge_line_is_scanned_in_chunks() {
     // 48 MiB on one line: three chunks, with no line start to cut at.
     let filler = "x".repeat(1 << 20);
     let mut line = String::with_capacity(49 << 20);
+    // Two bytes, one UTF-16 unit: byte and UTF-16 columns differ by one.
+    line.push('é');
+    let mut want = Vec::new();
     for i in 0..48 {
         line.push_str(&filler);
         if i == 20 || i == 47 {
             line.push(' ');
+            // 1-based byte column of the token.
+            want.push(line.len() as u64 + 1);
             line.push_str(&tok);
             line.push(' ');
         }
@@ -57,6 +62,52 @@ fn one_huge_line_is_scanned_in_chunks() {
     let f = v["findings"].as_array().unwrap();
     assert_eq!(f.len(), 2, "both secrets, each once");
     assert!(f.iter().all(|f| f["line"] == 1));
+    // Columns count from the line's start, not from the chunk's.
+    let mut cols: Vec<u64> = f.iter().map(|f| f["column"].as_u64().unwrap()).collect();
+    cols.sort();
+    assert_eq!(cols, want, "byte columns across chunks");
+    let out = credlint()
+        .args([
+            "scan",
+            "--no-config",
+            "--max-file-size",
+            "4G",
+            "-f",
+            "sarif",
+        ])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut cols16: Vec<u64> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["region"]["startColumn"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    cols16.sort();
+    let want16: Vec<u64> = want.iter().map(|c| c - 1).collect();
+    assert_eq!(cols16, want16, "UTF-16 columns across chunks");
+    // A long line after short ones: the cut's line starts in the chunk.
+    let e = tempfile::tempdir().unwrap();
+    let mut text = String::from("a = 1\nb = 2\n");
+    text.push_str(&"y".repeat(17 << 20));
+    text.push(' ');
+    let col = text.len() - text.rfind('\n').unwrap();
+    text.push_str(&tok);
+    text.push('\n');
+    write(e.path(), "long-after-short.txt", &text);
+    let (_, v) = scan_json(e.path(), &[]);
+    let f = v["findings"].as_array().unwrap();
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        (f[0]["line"].as_u64(), f[0]["column"].as_u64()),
+        (Some(3), Some(col as u64))
+    );
     // The snippet is cut to a readable width around the finding.
     let out = credlint()
         .args(["scan", "--no-config", "--max-file-size", "4G"])
