@@ -318,14 +318,7 @@ impl RuleSet {
                     }
                 }
             } else {
-                let mut s = sid[0];
-                for (p, &b) in hay.iter().enumerate().take(to).skip(at) {
-                    s = dfa.next_state(Anchored::No, s, b);
-                    if dfa.is_match(s) {
-                        scratch.hits[0].push((p, s));
-                    }
-                }
-                sid[0] = s;
+                sid[0] = self.walk(hay, at..to, sid[0], &mut scratch.hits[0]);
             }
             at = to;
             for l in 0..lanes {
@@ -341,15 +334,28 @@ impl RuleSet {
             } else {
                 ((from + dfa.max_pattern_len()).min(n), from)
             };
-            let mut s = sid[l];
-            for (p, &b) in hay.iter().enumerate().take(to).skip(from) {
-                s = dfa.next_state(Anchored::No, s, b);
-                if dfa.is_match(s) {
-                    scratch.hits[l].push((p, s));
-                }
-            }
+            self.walk(hay, from..to, sid[l], &mut scratch.hits[l]);
             self.open_windows(hay, l, limit, scratch);
         }
+    }
+
+    /// One lane's walk over `hay[range]` from state `sid`: every match state
+    /// reached goes to `hits`; returns the state at the end.
+    fn walk(
+        &self,
+        hay: &[u8],
+        range: Range<usize>,
+        mut sid: StateID,
+        hits: &mut Vec<(usize, StateID)>,
+    ) -> StateID {
+        let start = range.start;
+        for (i, &b) in hay[range].iter().enumerate() {
+            sid = self.dfa.next_state(Anchored::No, sid, b);
+            if self.dfa.is_match(sid) {
+                hits.push((start + i, sid));
+            }
+        }
+        sid
     }
 
     /// Turn lane `lane`'s pending hits into rule windows. Keywords that
@@ -367,14 +373,22 @@ impl RuleSet {
                 if let Some(h) = scratch.keyword_hits.get_mut(pid.as_usize()) {
                     *h += 1;
                 }
-                // The keyword's line is found once, for all the line-local
-                // rules that own the keyword (they share one bound).
-                let mut line: Option<(usize, usize)> = None;
+                // The keyword's line is found once for all the line-local
+                // rules that own the keyword (they share one bound, the
+                // default window; the cache is keyed by it all the same).
+                let mut line: Option<((usize, usize), (usize, usize))> = None;
                 for &ri in &self.keyword_rules[pid.as_usize()] {
                     let rule = &self.rules[ri as usize];
                     let (before, after) = rule.window;
                     let (ws, we) = if rule.line_local {
-                        *line.get_or_insert_with(|| own_line(hay, start, end, before, after))
+                        match line {
+                            Some((w, bounds)) if w == rule.window => bounds,
+                            _ => {
+                                let bounds = own_line(hay, start, end, before, after);
+                                line = Some((rule.window, bounds));
+                                bounds
+                            }
+                        }
                     } else {
                         (
                             line_start(hay, start.saturating_sub(before)),
