@@ -30,6 +30,7 @@ use credlint_core::{Finding, LineIndex, RuleMeta};
 use credlint_leaks::RuleSet;
 
 pub use model::{At, Entry, Node, Object, Origin, Value};
+pub use workload::pod_spec_path;
 
 /// What kind of policy input a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -5,10 +5,10 @@
 
 use crate::model::{At, Object};
 
-/// The pod specs of an object.
-pub(crate) fn pod_specs(obj: &Object) -> Vec<At<'_>> {
-    let root = obj.at();
-    let path: &[&str] = match obj.kind.as_str() {
+/// Where a workload kind keeps its pod spec (`Deployment`:
+/// `spec.template.spec`); `None` for kinds that have none.
+pub fn pod_spec_path(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
         "Pod" => &["spec"],
         "Deployment"
         | "StatefulSet"
@@ -18,7 +18,15 @@ pub(crate) fn pod_specs(obj: &Object) -> Vec<At<'_>> {
         | "ReplicationController" => &["spec", "template", "spec"],
         "CronJob" => &["spec", "jobTemplate", "spec", "template", "spec"],
         "PodTemplate" => &["template", "spec"],
-        _ => return Vec::new(),
+        _ => return None,
+    })
+}
+
+/// The pod specs of an object.
+pub(crate) fn pod_specs(obj: &Object) -> Vec<At<'_>> {
+    let root = obj.at();
+    let Some(path) = pod_spec_path(&obj.kind) else {
+        return Vec::new();
     };
     root.keys(path).into_iter().collect()
 }

@@ -57,20 +57,6 @@ pub const ANNOTATIONS: &[&str] = &[
     "azure.workload.identity/client-id",
 ];
 
-fn pod_spec_path(kind: &str) -> Option<&'static [&'static str]> {
-    Some(match kind {
-        "Pod" => &["spec"],
-        "Deployment"
-        | "StatefulSet"
-        | "DaemonSet"
-        | "ReplicaSet"
-        | "Job"
-        | "ReplicationController" => &["spec", "template", "spec"],
-        "CronJob" => &["spec", "jobTemplate", "spec", "template", "spec"],
-        _ => return None,
-    })
-}
-
 /// Run the check.
 pub fn check(objects: &[Object], out: &mut Vec<Finding>) {
     let with_identity: HashSet<(Option<&str>, &str)> = objects
@@ -84,7 +70,9 @@ pub fn check(objects: &[Object], out: &mut Vec<Finding>) {
         return;
     }
     for obj in objects {
-        let Some(path) = pod_spec_path(&obj.kind) else {
+        // A PodTemplate runs nothing: only workloads fall back.
+        let path = credlint_k8s::pod_spec_path(&obj.kind).filter(|_| obj.kind != "PodTemplate");
+        let Some(path) = path else {
             continue;
         };
         let Some(spec) = obj.at().keys(path) else {
