@@ -595,12 +595,12 @@ negative_examples = ["y"]
     #[test]
     fn finds_only_in_windows_and_dedupes() {
         let rs = set();
-        let text = b"a = 1\ntoken = \"dmo_Ab3dEf5hIj7lMn9pQr1t\"\n";
+        let text = b"a = 1\ntoken = \"dmo_Qx7vR2mXc9LpT4kW8zNb\"\n";
         let c = rs.scan(text, &mut Scratch::default());
         let ok: Vec<_> = c.iter().filter(|c| c.verdict.is_ok()).collect();
         assert_eq!(ok.len(), 1);
         assert_eq!(rs.rules()[ok[0].rule].spec.id, "demo-token");
-        assert_eq!(&text[ok[0].secret.clone()], b"dmo_Ab3dEf5hIj7lMn9pQr1t");
+        assert_eq!(&text[ok[0].secret.clone()], b"dmo_Qx7vR2mXc9LpT4kW8zNb");
         assert!(c
             .iter()
             .any(|c| matches!(&c.verdict, Err(FilterReason::Duplicate(by)) if by == "demo-token")));

@@ -202,10 +202,52 @@ const DEFAULT_PASSWORDS: &[&str] = &[
     "mypassword",
     "mysecret",
     "yourpassword",
+    // Passwords that manuals, RFCs and tutorials print.
+    "xyzzy",
+    "sekrit",
+    "geheim",
+    "hunter",
+    "qwerty",
+    "letmein",
+    "changeit",
+    "opensesame",
+    "open sesame",
+    "anonymous",
+    "hello",
+    "welcome",
+    "123456",
+    "12345678",
 ];
+
+/// `%XX` escapes decoded (invalid ones kept as they are).
+fn percent_decode(s: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if memchr::memchr(b'%', s).is_none() {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] == b'%' && i + 2 < s.len() {
+            if let (Some(h), Some(l)) = (hex(s[i + 1]), hex(s[i + 2])) {
+                out.push(h << 4 | l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(s[i]);
+        i += 1;
+    }
+    std::borrow::Cow::Owned(out)
+}
 
 fn uri_password(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason> {
     Validator::UrlPassword.check(secret, None)?;
+    // Anonymous FTP (and netrc's `login anonymous`) takes any password, by
+    // convention the user's e-mail address.
+    if key.is_some_and(|k| k.eq_ignore_ascii_case(b"anonymous") || k.eq_ignore_ascii_case(b"ftp")) {
+        return Err(FilterReason::Placeholder("an anonymous login"));
+    }
     let percent_encoded =
         secret[0] == b'%' && secret.len() > 2 && secret[1..3].iter().all(u8::is_ascii_hexdigit);
     let reference = match secret[0] {
@@ -222,8 +264,13 @@ fn uri_password(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason> {
     if is_template(secret) {
         return Err(FilterReason::Placeholder("a template"));
     }
-    let lower = secret.to_ascii_lowercase();
-    let plain = unleet(secret);
+    // Judge what the password is, not how a URL spells it (`pass%20word`).
+    let decoded = percent_decode(secret);
+    let lower = decoded.to_ascii_lowercase();
+    let plain: Vec<u8> = unleet(&decoded)
+        .into_iter()
+        .filter(u8::is_ascii_alphanumeric)
+        .collect();
     let trimmed: &[u8] = {
         let end = lower
             .iter()
@@ -237,11 +284,22 @@ fn uri_password(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason> {
     {
         return Err(FilterReason::Placeholder("a default or stand-in password"));
     }
+    let letters_only = decoded.iter().all(u8::is_ascii_alphabetic);
     if memchr::memmem::find(&plain, b"password").is_some()
         || memchr::memmem::find(&plain, b"passwd").is_some()
         || lower.starts_with(b"your")
+        // `proxypass`, `dbpass`, `mypass`: a word built on "pass".
+        || (letters_only && memchr::memmem::find(&lower, b"pass").is_some())
     {
         return Err(FilterReason::Placeholder("a stand-in password"));
+    }
+    // `abc`, `xyz`, `123`, `smith`: too short and plain to be anything but
+    // an illustration (real weak passwords of six or more, or of two
+    // character classes, are still reported).
+    if decoded.len() < 6 && char_classes(&decoded) < 2 {
+        return Err(FilterReason::Format(
+            "too short and plain for a real password",
+        ));
     }
     if let Some(user) = key {
         if user.eq_ignore_ascii_case(secret) {
@@ -634,8 +692,16 @@ fn jwt(secret: &[u8]) -> Result<(), FilterReason> {
         return Err(FilterReason::Format("unsigned token (alg none)"));
     }
     let p = decode_b64(payload).ok_or(FilterReason::Format("payload is not base64url"))?;
-    serde_json::from_slice::<serde_json::Value>(&p)
+    let claims = serde_json::from_slice::<serde_json::Value>(&p)
         .map_err(|_| FilterReason::Format("payload is not JSON"))?;
+    // jwt.io's debugger opens on `{"sub":"1234567890","name":"John Doe",…}`
+    // and PyJWT's README encodes `{"some":"payload"}`: both are pasted into
+    // docs and tests far more often than into anything that runs.
+    let demo = (claims["sub"] == "1234567890" && claims["name"] == "John Doe")
+        || claims == serde_json::json!({"some": "payload"});
+    if demo {
+        return Err(FilterReason::Placeholder("a documentation example token"));
+    }
     Ok(())
 }
 
@@ -704,6 +770,7 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "notreal",
     "not_a_real",
     "not-a-real",
+    "anonymous",
     "<",
     ">",
     "${",
@@ -776,8 +843,44 @@ pub fn placeholder(value: &[u8]) -> Option<&'static str> {
             return Some("a sequence");
         }
     }
+    // Long values typed along the alphabet with a few changes
+    // (`AB1C2defGHijkLMNo3PqQRstUvwxyz…`, `a123b45c6d78e9f012a34cd5…`):
+    // documentation stand-ins. Case folded, a random base62 value has an
+    // ascending neighbour ~3% of the time and random hex ~6%; at 24
+    // characters and 30%, about 1 random 24-hex value in 1,000 and 1 random
+    // 32-hex value in 25,000 would be dropped.
+    if value.len() >= 24 {
+        let fold = u8::to_ascii_lowercase;
+        let ascending = value
+            .windows(2)
+            .filter(|w| fold(&w[1]) == fold(&w[0]).wrapping_add(1))
+            .count();
+        if ascending * 10 >= (value.len() - 1) * 3 {
+            return Some("a sequence");
+        }
+    }
+    if PUBLISHED_EXAMPLES.iter().any(|e| e.as_bytes() == value) {
+        return Some("a value published as an example (an RFC's)");
+    }
     None
 }
+
+/// Values that standards print as examples, copied into code, docs and
+/// tests everywhere: RFC 6749's access and refresh tokens, authorization
+/// code, client secret and client credentials (`s6BhdRkqt3:gX1fBat3bV` as
+/// Basic auth), RFC 5849's token, RFC 7617's `Aladdin:open sesame`.
+const PUBLISHED_EXAMPLES: &[&str] = &[
+    "2YotnFZFEjr1zCsicMWpAA",
+    "tGzv3JOkF0XG5Qx2TlKWIA",
+    "SplxlOBeZQQYbYS6WxSbIA",
+    "7Fjfp0ZBr1KtDRbnfVdmIw",
+    "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+    "gX1fBat3bV",
+    "ad180jjd733klru7",
+    "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
+    "open sesame",
+    "opensesame",
+];
 
 /// Key names whose value is not a secret even though they contain a
 /// secret-ish word (`token_url`, `password_length`, ...).
@@ -901,8 +1004,18 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
     if secret.starts_with(b"/") || secret.starts_with(b"./") || secret.starts_with(b"~/") {
         return Err(FilterReason::Format("a path"));
     }
-    if is_reference(secret) {
+    if is_reference(secret) || only_interpolations(secret) {
         return Err(FilterReason::Placeholder("a reference"));
+    }
+    // `X25519PrivateKey = backend.hpke.X25519PrivateKey`: a name bound to
+    // the same name elsewhere (a re-export), not a value.
+    if let Some(k) = key.map(<[u8]>::trim_ascii).filter(|k| !k.is_empty()) {
+        if secret.len() > k.len()
+            && secret.ends_with(k)
+            && secret[secret.len() - k.len() - 1] == b'.'
+        {
+            return Err(FilterReason::Placeholder("a reference"));
+        }
     }
     if secret
         .iter()
@@ -943,6 +1056,37 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
         });
     }
     Ok(())
+}
+
+/// `"$user:$pass"`, `"${HOST}/${TOKEN}"`: a string built from variables,
+/// with nothing of its own but punctuation.
+fn only_interpolations(s: &[u8]) -> bool {
+    let mut i = 0;
+    let mut any = false;
+    while i < s.len() {
+        if s[i] == b'$' {
+            let rest = &s[i + 1..];
+            let len = match rest.first() {
+                Some(b'{') => memchr::memchr(b'}', rest).map(|e| e + 1),
+                Some(b) if b.is_ascii_alphabetic() || *b == b'_' => Some(
+                    rest.iter()
+                        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                        .unwrap_or(rest.len()),
+                ),
+                _ => None,
+            };
+            if let Some(len) = len {
+                any = true;
+                i += 1 + len;
+                continue;
+            }
+        }
+        if s[i].is_ascii_alphanumeric() || s[i] >= 0x80 {
+            return false;
+        }
+        i += 1;
+    }
+    any
 }
 
 /// `$VAR`, `${VAR}`, `%VAR%`, `@var`, `&anchor`, `*alias`, `=expr`: a
@@ -1309,6 +1453,91 @@ mod tests {
         assert!(ok("@AuthTokenParam", "token").is_err());
         assert!(ok("*mzLraTvBDWs3DiW2", "secret_key").is_ok());
         assert!(ok("&YmQPt4hDRuQJ7n", "db_password").is_ok());
+    }
+
+    #[test]
+    fn illustrations_seen_in_real_manuals() {
+        // Alphabet runs with a few changes (AWS CLI examples), long enough
+        // that random values almost never look like them.
+        let alpha = b"AB1C2defGHijkLMNo3PqQRstUvwxyzaBCDEfghh4ijklMN5opqrStuVWxyzAbCDEfghIJ";
+        assert_eq!(placeholder(alpha), Some("a sequence"));
+        let hexish = b"a123b45c6d78e9f012a34cd5e6a7890b12c3d45e6f78a1b234c56d7e890a1234";
+        assert_eq!(placeholder(hexish), Some("a sequence"));
+        assert_eq!(
+            placeholder(b"f798ab4899346a88599180fee9e14fa1ada7b6df989425b7c6d2146dd6c815bb"),
+            None
+        );
+        assert_eq!(placeholder(b"Qx7vR2mXc9LpT4kW8zNbHs5J"), None);
+        // RFC 6749's tokens.
+        assert!(placeholder(b"2YotnFZFEjr1zCsicMWpAA").is_some());
+        assert!(generic_secret(b"tGzv3JOkF0XG5Qx2TlKWIA", Some(b"refresh_token")).is_err());
+        // Strings built from variables, and re-exported names.
+        assert!(generic_secret(b"$user:$pass", Some(b"userpass")).is_err());
+        assert!(generic_secret(b"${DB_USER}/${DB_PASS}", Some(b"dsn_password")).is_err());
+        assert!(generic_secret(b"Qx7vR2mX/$user", Some(b"userpass")).is_ok());
+        assert!(generic_secret(
+            b"rust_openssl.hpke.MLKEM768X25519PrivateKey",
+            Some(b"MLKEM768X25519PrivateKey")
+        )
+        .is_err());
+        assert!(generic_secret(b"-anonymous@", Some(b"pass")).is_err());
+        // URL and netrc passwords: illustrations out, real ones in.
+        let v = Validator::UriPassword;
+        for (pw, user) in [
+            (&b"xyz"[..], &b"abc"[..]),
+            (b"123", b"abc"),
+            (b"smith", b"john"),
+            (b"proxypass", b"proxyuser"),
+            (b"xyzzy", b"jschmoe"),
+            (b"pass%20word", b"user"),
+            (b"p%40ss%3Aword", b"user"),
+            (b"opensesame", b"Aladdin"),
+            (b"user@site", b"anonymous"),
+        ] {
+            assert!(
+                v.check(pw, Some(user)).is_err(),
+                "{}",
+                String::from_utf8_lossy(pw)
+            );
+        }
+        for pw in [
+            &b"kulgrej7"[..],
+            b"s3cr3tP4ss",
+            b"Tq7vR2mXc9Lp",
+            b"%40bc9Kz",
+            b"hunter22x",
+        ] {
+            assert!(
+                v.check(pw, Some(b"app")).is_ok(),
+                "{}",
+                String::from_utf8_lossy(pw)
+            );
+        }
+    }
+
+    #[test]
+    fn documentation_jwts() {
+        let tok = |payload: &str| {
+            let b = |s: &str| {
+                use base64::Engine;
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
+            };
+            format!(
+                "{}.{}.c2lnbmF0dXJlc2lnbmF0dXJl",
+                b(r#"{"alg":"HS256","typ":"JWT"}"#),
+                b(payload)
+            )
+        };
+        let jwt_io = tok(r#"{"sub":"1234567890","name":"John Doe","iat":1516239022}"#);
+        assert!(matches!(
+            jwt(jwt_io.as_bytes()),
+            Err(FilterReason::Placeholder(_))
+        ));
+        assert!(jwt(tok(r#"{"some":"payload"}"#).as_bytes()).is_err());
+        assert!(
+            jwt(tok(r#"{"sub":"svc-billing","iat":1716239022,"exp":1916239022}"#).as_bytes())
+                .is_ok()
+        );
     }
 
     #[test]
