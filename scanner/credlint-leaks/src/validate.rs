@@ -877,6 +877,9 @@ const PUBLISHED_EXAMPLES: &[&str] = &[
     "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
     "gX1fBat3bV",
     "ad180jjd733klru7",
+    // The Cargo Book's registry token; the Kubernetes docs' Secret password.
+    "854DvwSlUwEHtIo3kWy6x7UCPKHfzCmy",
+    "MWYyZDFlMmU2N2Rm",
     "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
     "open sesame",
     "opensesame",
@@ -1026,6 +1029,12 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
     if is_uuid(secret) {
         return Err(FilterReason::Format("a UUID"));
     }
+    if is_scoped_package(secret) {
+        return Err(FilterReason::Format("a package name"));
+    }
+    if encoded_stand_in(secret) {
+        return Err(FilterReason::Placeholder("a stand-in, base64-encoded"));
+    }
     if is_identifier(secret) {
         return Err(FilterReason::Format("an identifier or a reference"));
     }
@@ -1056,6 +1065,37 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
         });
     }
     Ok(())
+}
+
+/// `@scope/name`: an npm package (`require("@isaacs/fs-minipass")`).
+fn is_scoped_package(s: &[u8]) -> bool {
+    let part = |p: &[u8]| {
+        !p.is_empty()
+            && p.iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-._~".contains(b))
+    };
+    s.strip_prefix(b"@")
+        .and_then(|r| memchr::memchr(b'/', r).map(|i| (&r[..i], &r[i + 1..])))
+        .is_some_and(|(scope, name)| part(scope) && part(name))
+}
+
+/// Base64 of readable text that is itself a stand-in
+/// (`bm90IG15IHJlYWwgcGFzc3dvcmQ=` is "not my real password").
+fn encoded_stand_in(s: &[u8]) -> bool {
+    if s.len() < 12 || s.len() % 4 != 0 {
+        return false;
+    }
+    let Some(text) = decode_b64(s) else {
+        return false;
+    };
+    if !text.iter().all(|b| (0x20..0x7f).contains(b)) {
+        return false;
+    }
+    let plain = unleet(&text);
+    placeholder(&text).is_some()
+        || [&b"password"[..], b"passwd", b"secret", b"token"]
+            .iter()
+            .any(|w| memchr::memmem::find(&plain, w).is_some())
 }
 
 /// `"$user:$pass"`, `"${HOST}/${TOKEN}"`: a string built from variables,
