@@ -1029,6 +1029,9 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
     if is_uuid(secret) {
         return Err(FilterReason::Format("a UUID"));
     }
+    if is_password_hash(secret) {
+        return Err(FilterReason::Format("a password hash, not a password"));
+    }
     if is_scoped_package(secret) {
         return Err(FilterReason::Format("a package name"));
     }
@@ -1065,6 +1068,32 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
         });
     }
     Ok(())
+}
+
+/// A password hash in modular crypt format: bcrypt (`$2b$12$…`), argon2
+/// (`$argon2id$v=19$…`), sha-crypt (`$5$`, `$6$`), md5-crypt (`$1$`,
+/// `$apr1$`), yescrypt (`$y$`), scrypt and PBKDF2 as passlib writes them.
+/// What stores it (htpasswd, Argo CD's `admin.password`, a users table)
+/// keeps a hash on purpose; it is not the password.
+fn is_password_hash(s: &[u8]) -> bool {
+    let Some(rest) = s.strip_prefix(b"$") else {
+        return false;
+    };
+    let Some(end) = memchr::memchr(b'$', rest) else {
+        return false;
+    };
+    let id = &rest[..end];
+    let body = &rest[end + 1..];
+    let known = matches!(
+        id,
+        b"2a" | b"2b" | b"2x" | b"2y" | b"1" | b"5" | b"6" | b"7" | b"y" | b"apr1" | b"scrypt"
+    ) || id.starts_with(b"argon2")
+        || id.starts_with(b"pbkdf2");
+    known
+        && body.len() >= 16
+        && body.iter().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'$' | b'.' | b'/' | b'+' | b'=' | b',' | b'-')
+        })
 }
 
 /// `@scope/name`: an npm package (`require("@isaacs/fs-minipass")`).
@@ -1521,6 +1550,15 @@ mod tests {
         )
         .is_err());
         assert!(generic_secret(b"-anonymous@", Some(b"pass")).is_err());
+        // Password hashes are kept on purpose (htpasswd, Argo CD).
+        for hash in [
+            &b"$2a$10$mivhwttXM0U5eBrZGtAG8.VSRL1l9cZNAmaSaqotIzXRBRwID1NT."[..],
+            b"$argon2id$v=19$m=65536,t=3,p=4$C29tZXNhbHQ$eW91bGxORXZlckd1ZXNz",
+            b"$6$rounds=5000$saltsalt$Zk3N9yJ0pQ2m8vX4bR7cT1wL5hF6gD3sA9eK0uY2iO8nM7lP4qW1zX5cV6bN3mQ8rT2yU7iO0pA4sD9fG1hJ.",
+        ] {
+            assert!(generic_secret(hash, Some(b"password")).is_err());
+        }
+        assert!(generic_secret(b"$2b$Qx7vR2mXc9Lp", Some(b"password")).is_ok());
         // URL and netrc passwords: illustrations out, real ones in.
         let v = Validator::UriPassword;
         for (pw, user) in [
