@@ -288,6 +288,9 @@ fn uri_password(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason> {
     if memchr::memmem::find(&plain, b"password").is_some()
         || memchr::memmem::find(&plain, b"passwd").is_some()
         || lower.starts_with(b"your")
+        // `a secret`, `topsecret`: a phrase or a word built on "secret".
+        || ((letters_only || decoded.contains(&b' '))
+            && memchr::memmem::find(&plain, b"secret").is_some())
         // `proxypass`, `dbpass`, `mypass`: a word built on "pass".
         || (letters_only && memchr::memmem::find(&lower, b"pass").is_some())
     {
@@ -788,7 +791,9 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "secretkeyref",
     "valuefrom",
     "****",
-    "....",
+    // Truncated for display: `eyJhbGciOi...`, `hf_jwt_…`.
+    "...",
+    "…",
     "••",
 ];
 
@@ -1038,8 +1043,14 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
     if encoded_stand_in(secret) {
         return Err(FilterReason::Placeholder("a stand-in, base64-encoded"));
     }
-    if is_identifier(secret) {
+    if is_identifier(secret) || is_constant_name(secret) {
         return Err(FilterReason::Format("an identifier or a reference"));
+    }
+    if is_type_expression(secret) {
+        return Err(FilterReason::Format("a type name"));
+    }
+    if keyboard_mash(secret) {
+        return Err(FilterReason::Placeholder("keys typed along the home row"));
     }
     if char_classes(secret) < 2 {
         return Err(FilterReason::Format("one character class only"));
@@ -1068,6 +1079,67 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
         });
     }
     Ok(())
+}
+
+/// `TEST_DATA_BASE64`, `AES_256_KEY`: a constant's name (upper-case words
+/// joined by `_`, digits allowed), not its value.
+fn is_constant_name(s: &[u8]) -> bool {
+    let mut parts = 0;
+    for part in s.split(|&b| b == b'_') {
+        if part.is_empty() {
+            continue;
+        }
+        let letters = part.iter().filter(|b| b.is_ascii_uppercase()).count();
+        if !part[0].is_ascii_uppercase()
+            || !part
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            || letters * 2 < part.len()
+        {
+            return false;
+        }
+        parts += 1;
+    }
+    parts >= 2
+}
+
+/// `List[StorageV1TokenRequest]`, `Optional<AuthToken>`, `Dict[str,str]`:
+/// a type, as generated API models print them. The outer name is a word
+/// of three or more letters; inside are names (digits allowed).
+fn is_type_expression(s: &[u8]) -> bool {
+    let Some(open) = s.iter().position(|b| matches!(b, b'[' | b'<')) else {
+        return false;
+    };
+    let name = |p: &[u8]| {
+        !p.is_empty()
+            && (p[0].is_ascii_alphabetic() || p[0] == b'_')
+            && p.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    };
+    let outer = &s[..open];
+    let inner = &s[open..];
+    outer.len() >= 3
+        && outer.iter().all(u8::is_ascii_alphabetic)
+        && is_identifier(outer)
+        && matches!(s.last(), Some(b']' | b'>'))
+        && inner
+            .split(|b| b"[]<>,. ".contains(b))
+            .filter(|p| !p.is_empty())
+            .all(|p| {
+                let letters: Vec<u8> = p.iter().copied().filter(|b| !b.is_ascii_digit()).collect();
+                name(p) && is_identifier(&letters)
+            })
+}
+
+/// `sdf0o9823sjdfsdf`, `lsdajfh923874`: lower-case letters nearly all from
+/// the home row (a-s-d-f-g-h-j-k-l), as people type a stand-in. Random
+/// lower-case letters are home-row keys a third of the time.
+fn keyboard_mash(s: &[u8]) -> bool {
+    if s.iter().any(u8::is_ascii_uppercase) {
+        return false;
+    }
+    let letters = s.iter().filter(|b| b.is_ascii_lowercase()).count();
+    let home = s.iter().filter(|b| b"asdfghjkl".contains(b)).count();
+    letters >= 6 && home * 100 >= letters * 85
 }
 
 /// A password hash in modular crypt format: bcrypt (`$2b$12$…`), argon2
@@ -1550,6 +1622,29 @@ mod tests {
         )
         .is_err());
         assert!(generic_secret(b"-anonymous@", Some(b"pass")).is_err());
+        // Types, constants, home-row mashing, truncation (SDK docs and tests).
+        assert!(generic_secret(b"List[StorageV1TokenRequest]", Some(b"token_requests")).is_err());
+        assert!(generic_secret(b"Optional<AuthToken>", Some(b"token")).is_err());
+        assert!(generic_secret(b"Tq7v[R2mXc]", Some(b"token")).is_ok());
+        assert!(generic_secret(b"TEST_DATA_BASE64", Some(b"token")).is_err());
+        assert!(generic_secret(b"K9XQ_7ZPV_2MWL", Some(b"token")).is_ok());
+        for mash in [
+            &b"sdf0o9823sjdfsdf"[..],
+            b"lsdajfh923874",
+            b"2kjshdfp92i34asdasd",
+            b"h480djs93hd8",
+        ] {
+            assert!(generic_secret(mash, Some(b"oauth_token")).is_err());
+        }
+        assert!(generic_secret(b"q8vr2lmzx7tw4pkn", Some(b"token")).is_ok());
+        assert!(generic_secret(
+            b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
+            Some(b"verify_token")
+        )
+        .is_err());
+        assert!(Validator::UriPassword
+            .check(b"a%20secret", Some(b"jo%40email.com"))
+            .is_err());
         // Password hashes are kept on purpose (htpasswd, Argo CD).
         for hash in [
             &b"$2a$10$mivhwttXM0U5eBrZGtAG8.VSRL1l9cZNAmaSaqotIzXRBRwID1NT."[..],
