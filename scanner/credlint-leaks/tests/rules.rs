@@ -47,6 +47,11 @@ pub fn expand(example: &str) -> String {
             ["join", a, b] => format!("{a}:{b}").split('|').collect(),
             ["rand", n, seed] => chars(BASE62, n.parse().expect("rand length"), seed),
             ["hex", n, seed] => chars(b"0123456789abcdef", n.parse().expect("hex length"), seed),
+            ["upper", n, seed] => chars(
+                b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                n.parse().expect("upper length"),
+                seed,
+            ),
             _ => format!("{{{{{inner}}}}}"),
         };
         out.push_str(&expanded);
