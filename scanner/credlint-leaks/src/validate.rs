@@ -1148,14 +1148,9 @@ fn keyboard_mash(s: &[u8]) -> bool {
 /// What stores it (htpasswd, Argo CD's `admin.password`, a users table)
 /// keeps a hash on purpose; it is not the password.
 fn is_password_hash(s: &[u8]) -> bool {
-    let Some(rest) = s.strip_prefix(b"$") else {
+    let Some((id, body)) = between(s, b'$') else {
         return false;
     };
-    let Some(end) = memchr::memchr(b'$', rest) else {
-        return false;
-    };
-    let id = &rest[..end];
-    let body = &rest[end + 1..];
     let known = matches!(
         id,
         b"2a" | b"2b" | b"2x" | b"2y" | b"1" | b"5" | b"6" | b"7" | b"y" | b"apr1" | b"scrypt"
@@ -1266,19 +1261,23 @@ fn is_reference(s: &[u8]) -> bool {
     }
 }
 
+/// `s` opened by `mark`: what stands before the next `mark`, and what
+/// follows it (`%APPDATA%\x` gives `APPDATA` and `\x`).
+fn between(s: &[u8], mark: u8) -> Option<(&[u8], &[u8])> {
+    let rest = s.strip_prefix(&[mark])?;
+    let end = memchr::memchr(mark, rest)?;
+    Some((&rest[..end], &rest[end + 1..]))
+}
+
 /// A Windows environment variable, alone or starting a path (`%APPDATA%`,
 /// `%ProgramFiles(x86)%\App`): `%`, a name, `%`, then nothing, `\` or `/`.
 /// Text between two `%` that is not a name (`%Qg3a@n9%o`), or that runs on
 /// into more text (`%LqLOBq4d%SOk`), is not one.
 fn windows_var_prefix(s: &[u8]) -> bool {
-    let Some(rest) = s.strip_prefix(b"%") else {
+    let Some((name, after)) = between(s, b'%') else {
         return false;
     };
-    let Some(end) = memchr::memchr(b'%', rest) else {
-        return false;
-    };
-    let name = &rest[..end];
-    matches!(rest.get(end + 1), None | Some(b'\\' | b'/'))
+    matches!(after.first(), None | Some(b'\\' | b'/'))
         && !name.is_empty()
         && (name[0].is_ascii_alphabetic() || name[0] == b'_')
         && name
