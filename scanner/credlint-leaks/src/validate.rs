@@ -834,9 +834,19 @@ pub fn placeholder(value: &[u8]) -> Option<&'static str> {
     {
         return Some(PLACEHOLDER_WORDS[first]);
     }
-    // One repeated character (`aaaaaaaa`, `00000000`).
+    // One repeated character (`aaaaaaaa`, `00000000`), or a long run of
+    // one after the start (`ghp_PersonalAccessToken01245678900000000`):
+    // random values almost never hold eight of a kind in a row. A leading
+    // run can be the format's padding (Twitter's `AAAA…` bearer tokens).
     if value.len() >= 6 && value.iter().all(|&b| b == value[0]) {
         return Some("one repeated character");
+    }
+    if value
+        .chunk_by(|a, b| a == b)
+        .skip(1)
+        .any(|run| run.len() >= 8 && run[0].is_ascii_alphanumeric())
+    {
+        return Some("a run of one repeated character");
     }
     // Runs like 0123456789 or abcdefgh.
     if value.len() >= 8 {
@@ -964,6 +974,14 @@ const NON_SECRET_KEY_SUFFIXES: &[&str] = &[
 const GENERIC_MAX_LEN: usize = 256;
 
 fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason> {
+    if key.is_some_and(|k| !names_a_secret_as_words(k)) {
+        return Err(FilterReason::Format(
+            "the key's secret word is only letters across a camelCase join",
+        ));
+    }
+    if is_code_between_strings(secret) {
+        return Err(FilterReason::Format("code between two string literals"));
+    }
     if let Some(key) = key {
         let key = key.to_ascii_lowercase();
         let key = key.trim_ascii_end();
@@ -1079,6 +1097,68 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
         });
     }
     Ok(())
+}
+
+/// Whether a key that contains a secret word (`pass`, `token`, `apiKey`,
+/// ...) still does once its camelCase humps are read as word breaks:
+/// `chunkGroupAsset` holds "pAss" only across `Group|Asset`; `dbPassword`,
+/// `getAssetToken`, `APIKEY` and `x_api_key` keep theirs. A key with no
+/// secret word at all is left to the rule.
+fn names_a_secret_as_words(key: &[u8]) -> bool {
+    static WORDS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        let mut list = vec!["pass", "pwd", "secret", "token", "credential"];
+        for (a, b) in [
+            ("api", "key"),
+            ("access", "key"),
+            ("private", "key"),
+            ("auth", "key"),
+            ("signing", "key"),
+            ("encryption", "key"),
+            ("master", "key"),
+        ] {
+            for sep in ["", "_", "-", "."] {
+                list.push(Box::leak(format!("{a}{sep}{b}").into_boxed_str()));
+            }
+        }
+        aho_corasick::AhoCorasick::new(list).expect("secret words")
+    });
+    let lower = key.to_ascii_lowercase();
+    if !words.is_match(&lower) {
+        return true;
+    }
+    let mut split = Vec::with_capacity(key.len() + 4);
+    for (i, &b) in key.iter().enumerate() {
+        if i > 0 && b.is_ascii_uppercase() && key[i - 1].is_ascii_lowercase() {
+            split.push(b'_');
+        }
+        split.push(b.to_ascii_lowercase());
+    }
+    words.is_match(&split)
+}
+
+/// What a pattern takes for a quoted value when the quotes belong to two
+/// string literals in code: `"Credential=" + e.accessKeyId + "/"` gives
+/// `+e.accessKeyId+`, `"Unexpected token =",Dup:"` gives `,Dup:`.
+fn is_code_between_strings(s: &[u8]) -> bool {
+    if matches!(s.first(), Some(b',' | b';')) {
+        return true;
+    }
+    // `+expr+`, `+expr`, `expr+` where expr is a member access or a call.
+    let inner = s.strip_prefix(b"+").unwrap_or(s);
+    let inner = inner.strip_suffix(b"+").unwrap_or(inner);
+    if inner.len() == s.len() || inner.is_empty() {
+        return false;
+    }
+    let ident = |p: &[u8]| {
+        !p.is_empty()
+            && (p[0].is_ascii_alphabetic() || matches!(p[0], b'_' | b'$'))
+            && p.iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$'))
+    };
+    let expr = inner.strip_suffix(b"()").unwrap_or(inner);
+    let parts: Vec<&[u8]> = expr.split(|&b| b == b'.').collect();
+    parts.iter().all(|p| ident(p)) && (parts.len() >= 2 || expr.len() < inner.len())
 }
 
 /// `TEST_DATA_BASE64`, `AES_256_KEY`: a constant's name (upper-case words
@@ -1644,6 +1724,33 @@ mod tests {
         assert!(Validator::UriPassword
             .check(b"a%20secret", Some(b"jo%40email.com"))
             .is_err());
+        // Minified code and bundles.
+        assert!(generic_secret(b"+e.accessKeyId+", Some(b"Credential")).is_err());
+        assert!(generic_secret(b",DuplicateBinding:", Some(b"token")).is_err());
+        assert!(generic_secret(
+            b"+oaFsNk7tLco+C/obP9GhhcOzGcKOayTmE3LnAmAmH4=",
+            Some(b"ServicePassword")
+        )
+        .is_ok());
+        assert!(generic_secret(b"Zq8vN3rT6wY1uB5x", Some(b"chunkGroupAsset")).is_err());
+        for key in [
+            &b"dbPassword"[..],
+            b"getAssetToken",
+            b"APIKEY",
+            b"x_api_key",
+            b"ApiKey",
+            b"compassSecret",
+        ] {
+            assert!(
+                generic_secret(b"Zq8vN3rT6wY1uB5x", Some(key)).is_ok(),
+                "{}",
+                String::from_utf8_lossy(key)
+            );
+        }
+        assert_eq!(
+            placeholder(b"ghp_PersonalAccessToken01245678900000000"),
+            Some("a run of one repeated character")
+        );
         // Password hashes are kept on purpose (htpasswd, Argo CD).
         for hash in [
             &b"$2a$10$mivhwttXM0U5eBrZGtAG8.VSRL1l9cZNAmaSaqotIzXRBRwID1NT."[..],
