@@ -7,6 +7,14 @@
 //! judged by the leak engine's own `generic-secret` validator (not a name,
 //! reference, path, URL, number or placeholder; enough entropy), so
 //! `password: Zq8vN3rT6wY1uB5x` is found even without a generic rule.
+//!
+//! Key names are judged by their words — split on `.`, `_`, `-` and
+//! camelCase humps — never by substrings, so `authenticatorRole` is not
+//! "auth" and `tokenizerPath` is not "token". Two questions are asked of a
+//! name: whether it *mentions* a secret ([`secretish_key`], for judging a
+//! value that is also tested for entropy) and whether it *is* one
+//! ([`secret_variable`], the name's last word is the secret: for the
+//! policy checks that report any literal value, or a name with no value).
 
 use credlint_core::Severity;
 use credlint_leaks::validate::{placeholder, Validator};
@@ -24,48 +32,288 @@ pub(crate) struct CredHit {
     pub severity: Severity,
 }
 
-/// Key names that say the value is a secret.
+/// Words that name a secret, also at the end of a word written in one
+/// piece (`PGPASSWORD`, `clientsecret`, `accesstoken`), and in the plural.
 const SECRET_WORDS: &[&str] = &[
     "password",
     "passwd",
-    "pwd",
+    "passphrase",
     "secret",
     "token",
-    "apikey",
-    "api_key",
-    "api-key",
-    "accesskey",
-    "access_key",
-    "privatekey",
-    "private_key",
     "credential",
-    "auth",
+    "apikey",
+    "accesskey",
+    "privatekey",
 ];
 
-/// Suffixes that make a secret-ish key name a setting instead
-/// (`password_file`, `token_url`, `secret_name`, …).
-const SETTING_SUFFIXES: &[&str] = &[
-    "file", "path", "url", "uri", "name", "ref", "dir", "length", "type", "enabled", "id", "ttl",
-    "timeout", "header", "mode", "method", "source", "class", "policy",
+/// Words that name a secret only as a whole word (`DB_PWD`, `SMTP_PASS`,
+/// `basicAuth`), never inside another (`authority`, `compass`).
+const SECRET_WHOLE_WORDS: &[&str] = &["pwd", "pass", "auth"];
+
+/// First words of the two-word secrets `api key`, `access key`, `private key`.
+const KEY_COMPOUNDS: &[&str] = &["api", "access", "private"];
+
+/// Last words that make a name a setting about a secret, not the secret
+/// (`PASSWORD_FILE`, `tokenUrl`, `secretName`, `authProvider`,
+/// `tokenAudience`, `authenticatorRole`, `PASSWORD_MIN_LENGTH`, …).
+const SETTING_WORDS: &[&str] = &[
+    "file",
+    "files",
+    "path",
+    "paths",
+    "dir",
+    "url",
+    "urls",
+    "uri",
+    "endpoint",
+    "host",
+    "port",
+    "name",
+    "names",
+    "ref",
+    "refs",
+    "id",
+    "ids",
+    "type",
+    "kind",
+    "mode",
+    "method",
+    "enabled",
+    "enable",
+    "disabled",
+    "required",
+    "length",
+    "len",
+    "min",
+    "max",
+    "size",
+    "count",
+    "ttl",
+    "timeout",
+    "expiry",
+    "expiration",
+    "lifetime",
+    "duration",
+    "interval",
+    "header",
+    "field",
+    "source",
+    "class",
+    "policy",
+    "pattern",
+    "regex",
+    "format",
+    "version",
+    "algorithm",
+    "prefix",
+    "suffix",
+    "role",
+    "roles",
+    "audience",
+    "audiences",
+    "issuer",
+    "provider",
+    "scope",
+    "scopes",
+    "store",
+    "manager",
+    "user",
+    "username",
 ];
 
-/// Whether a key names a secret value.
+/// Words that make a name a switch about a secret, not the secret
+/// (`MYSQL_ALLOW_EMPTY_PASSWORD`, `MYSQL_RANDOM_ROOT_PASSWORD`,
+/// `DISABLE_AUTH`, `SKIP_TOKEN_VERIFY`, `GENERATE_SECRET`).
+const SWITCH_WORDS: &[&str] = &[
+    "allow", "empty", "random", "skip", "disable", "enable", "require", "generate",
+];
+
+/// Last words that say how a value is written, not what it is
+/// (`PASSWORD_B64`, `tokenValue`): dropped before judging a name.
+const NEUTRAL_TAILS: &[&str] = &[
+    "value",
+    "plain",
+    "plaintext",
+    "raw",
+    "data",
+    "b64",
+    "base64",
+    "encoded",
+    "str",
+    "string",
+];
+
+/// The words of a key name, lowercased: split on anything not a letter or
+/// digit and on camelCase humps (`existingSecretPasswordKey` → existing,
+/// secret, password, key; `APIKey` → api, key; `OAuth2Token` → o, auth2,
+/// token).
+pub(crate) fn words(key: &str) -> Vec<String> {
+    let chars: Vec<char> = key.chars().collect();
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if !cur.is_empty() && c.is_uppercase() {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
+                out.push(std::mem::take(&mut cur));
+            }
+        }
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Whether one word names a secret (`password`, `pgpassword`, `tokens`,
+/// `auth`, `password2`; not `authenticator`, `passwordless`, `tokenizer`).
+fn secret_word(word: &str) -> bool {
+    let w = word.trim_end_matches(|c: char| c.is_ascii_digit());
+    let singular = w.strip_suffix('s');
+    [Some(w), singular]
+        .into_iter()
+        .flatten()
+        .any(|w| SECRET_WORDS.iter().any(|s| w.ends_with(s)) || SECRET_WHOLE_WORDS.contains(&w))
+}
+
+/// The words of a name without neutral tails (`tokenValue` → token).
+fn judged_words(key: &str) -> Vec<String> {
+    let mut w = words(key);
+    while w.len() > 1
+        && w.last()
+            .is_some_and(|l| NEUTRAL_TAILS.contains(&l.as_str()))
+    {
+        w.pop();
+    }
+    w
+}
+
+/// Whether the word at `i` (with the one before it) names a secret:
+/// a secret word, or `key` after `api`/`access`/`private`.
+fn secret_at(w: &[String], i: usize) -> bool {
+    secret_word(&w[i])
+        || (matches!(w[i].as_str(), "key" | "keys")
+            && i > 0
+            && KEY_COMPOUNDS.contains(&w[i - 1].as_str()))
+}
+
+/// Whether a name (already split) is a setting about a secret rather than
+/// the secret: a setting word last; `existing…` (names a Secret the chart
+/// does not create, or a key in it); or `…PasswordKey`, `…TokenKey`,
+/// `passwordSecretKey` — the name of the key in a Secret that holds the
+/// password (while `secretKey`, `apiKey`, `AUTH_KEY` are secrets).
+fn setting(w: &[String]) -> bool {
+    let Some(last) = w.last() else { return false };
+    if SETTING_WORDS.contains(&last.as_str())
+        || w.iter()
+            .any(|x| x == "existing" || SWITCH_WORDS.contains(&x.as_str()))
+        || (w.len() > 1 && matches!(w[0].as_str(), "use" | "is" | "has" | "no"))
+    {
+        return true;
+    }
+    if matches!(last.as_str(), "key" | "keys") && w.len() >= 2 {
+        let prev = &w[w.len() - 2];
+        let earlier_secret = (0..w.len() - 2).any(|i| secret_at(w, i));
+        let names_key = if prev == "secret" || prev == "secrets" {
+            earlier_secret
+        } else {
+            secret_word(prev) && !matches!(prev.as_str(), "auth" | "auths")
+        };
+        return names_key;
+    }
+    false
+}
+
+/// Whether a key mentions a secret (a secret word anywhere) and is not a
+/// setting about one: `DB_PASSWORD`, `apiToken`, `client_secret`,
+/// `AUTH_LDAP_SERVER`; not `PASSWORD_FILE`, `token_url`, `existingSecret`,
+/// `authenticatorRole`. The value must still be judged.
 pub(crate) fn secretish_key(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    if !SECRET_WORDS.iter().any(|w| k.contains(w)) {
+    let w = judged_words(key);
+    (0..w.len()).any(|i| secret_at(&w, i)) && !setting(&w)
+}
+
+/// Whether a variable *is* a secret: its last word names one
+/// (`POSTGRES_PASSWORD`, `PGPASSWORD`, `apiToken`, `SECRET_KEY`, `API_KEY`,
+/// `tokenValue`), so any literal value of it is a secret written down. Not
+/// `AUTH_LDAP_SERVER` or `TOKEN_ISSUER`, which only mention one.
+pub(crate) fn secret_variable(key: &str) -> bool {
+    let w = judged_words(key);
+    let Some(i) = w.len().checked_sub(1) else {
+        return false;
+    };
+    if setting(&w) {
         return false;
     }
-    let raw = key.as_bytes();
-    let setting = SETTING_SUFFIXES.iter().any(|s| {
-        if !k.ends_with(s) {
-            return false;
-        }
-        let before = k.len() - s.len();
-        before > 0
-            && (matches!(raw[before - 1], b'_' | b'-' | b'.')
-                || (raw[before].is_ascii_uppercase() && raw[before - 1].is_ascii_lowercase()))
-    });
-    !setting && !k.ends_with("secretname") && !k.ends_with("secretref")
+    secret_at(&w, i) || (matches!(w[i].as_str(), "key" | "keys") && i > 0 && secret_at(&w, i - 1))
+}
+
+/// Whether `value` is a reference resolved elsewhere rather than a value:
+/// `$(VAR)` (Kubernetes), `${VAR}` and `$VAR` (shell, Compose, envsubst),
+/// `%VAR%` (Windows), or a template (`{{ … }}`).
+pub(crate) fn reference(value: &str) -> bool {
+    let v = value.trim().trim_matches(['"', '\'']);
+    v.contains("$(")
+        || v.contains("${")
+        || v.contains("{{")
+        || v.strip_prefix('$')
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+        || (v.len() > 2
+            && v.starts_with('%')
+            && v.ends_with('%')
+            && v[1..v.len() - 1]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+}
+
+/// Marks of a value left for someone to fill in (`<password>`, `xxxx`,
+/// `****`, `YOUR_TOKEN`, `REPLACE_ME`, `REDACTED`, `TODO`), compared
+/// without case.
+const FILL_IN: &[&str] = &[
+    "<",
+    ">",
+    "xxx",
+    "***",
+    "...",
+    "…",
+    "your_",
+    "your-",
+    "yourpassword",
+    "yourtoken",
+    "placeholder",
+    "replace",
+    "insert",
+    "redacted",
+    "todo",
+    "tbd",
+    "fixme",
+];
+
+/// Whether the literal `value` of a secret-named variable is a secret
+/// written down, whatever its entropy. Not: an empty value; a reference or
+/// template (`$(VAR)`, `${VAR}`, `$VAR`, `%VAR%`, `{{ … }}`); a switch
+/// (`true`, `no`, `1`); a mark left to fill in (`<password>`, `xxxx`,
+/// `YOUR_TOKEN`, `REPLACE_ME`). A working default (`changeme`, `admin`,
+/// `example`, `testpassword`) *is* reported: the container runs with it.
+pub(crate) fn literal_secret(value: &str) -> bool {
+    let v = value.trim().trim_matches(['"', '\'']).trim();
+    const SWITCHES: &[&str] = &[
+        "true", "false", "yes", "no", "on", "off", "y", "n", "0", "1", "none", "null", "~",
+        "enabled", "disabled",
+    ];
+    let lower = v.to_lowercase();
+    !v.is_empty()
+        && !reference(v)
+        && !SWITCHES.contains(&lower.as_str())
+        && !FILL_IN.iter().any(|m| lower.contains(m))
 }
 
 /// Look for a credential in `value` (the field named `key`).
@@ -114,6 +362,67 @@ pub(crate) fn credential(cx: &mut Cx<'_>, key: &str, value: &str) -> Option<Cred
     None
 }
 
+/// Helpers for the checks' unit tests: the crate's test rules, objects from
+/// YAML text, and findings of one check run.
+#[cfg(test)]
+pub(crate) mod testing {
+    use credlint_core::{Finding, LineIndex};
+    use credlint_leaks::RuleSet;
+
+    use crate::cx::Cx;
+    use crate::model::{Object, Origin};
+
+    /// The rules of `tests/rules/test-rules.toml` (not the product's), so
+    /// the unit tests do not depend on which rules the binary embeds.
+    pub(crate) fn rules() -> RuleSet {
+        RuleSet::builder()
+            .add_file(
+                "test-rules.toml",
+                include_str!("../tests/rules/test-rules.toml"),
+            )
+            .build()
+            .expect("test rules load")
+    }
+
+    /// The objects of a (multi-document) manifest, as if read from `path`.
+    pub(crate) fn objects(path: &str, text: &str) -> Vec<Object> {
+        let lines = LineIndex::new(text.as_bytes());
+        let (docs, err) = crate::yaml::load(text, &lines, crate::yaml::Limits::default());
+        assert!(err.is_none(), "{err:?}");
+        let origin = Origin {
+            path: Some(path.to_string()),
+            context: None,
+        };
+        docs.into_iter()
+            .flat_map(|d| Object::expand(d, &origin))
+            .collect()
+    }
+
+    /// Run `f` with a file-scan context over the test rules.
+    pub(crate) fn run(f: impl FnOnce(&mut Cx<'_>)) -> Vec<Finding> {
+        run_with(&rules(), f)
+    }
+
+    /// Run `f` with a file-scan context over `rules` (the embedded rules,
+    /// where a check's verdict depends on a product rule's validator).
+    pub(crate) fn run_with(rules: &RuleSet, f: impl FnOnce(&mut Cx<'_>)) -> Vec<Finding> {
+        let mut cx = Cx::new(rules, false, false);
+        f(&mut cx);
+        cx.into_findings()
+    }
+
+    /// (check id, line) of each finding.
+    pub(crate) fn lines(findings: &[Finding]) -> Vec<(String, usize)> {
+        findings
+            .iter()
+            .map(|f| {
+                let line = f.location.span.map_or(0, |s| s.start_line);
+                (f.rule_id.clone(), line)
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +436,138 @@ mod tests {
         assert!(!secretish_key("token_url"));
         assert!(!secretish_key("existingSecretName"));
         assert!(!secretish_key("LOG_LEVEL"));
+    }
+
+    #[test]
+    fn words_split_on_separators_and_humps() {
+        let w = |k: &str| words(k).join(" ");
+        assert_eq!(
+            w("existingSecretPasswordKey"),
+            "existing secret password key"
+        );
+        assert_eq!(w("APIKey"), "api key");
+        assert_eq!(w("AUTH_AUTHENTICATOR_ROLE"), "auth authenticator role");
+        assert_eq!(w("OAuth2Token"), "o auth2 token");
+        assert_eq!(
+            w("GF_SECURITY_ADMIN_PASSWORD__FILE"),
+            "gf security admin password file"
+        );
+        assert_eq!(w("x-api-key"), "x api key");
+        assert_eq!(w("PGPASSWORD"), "pgpassword");
+    }
+
+    /// Regression (hunt D4): secret words matched as substrings made
+    /// `authenticatorRole` a secret ("auth"), and names of Secrets and of
+    /// keys in them (`existingSecret`, `existingSecretPasswordKey`) too.
+    #[test]
+    fn secret_words_match_words_not_substrings() {
+        for setting in [
+            "authenticatorRole",
+            "existingSecret",
+            "existingSecretPasswordKey",
+            "existingSecretKey",
+            "passwordKey",
+            "adminPasswordKey",
+            "passwordSecretKey",
+            "secretName",
+            "secretKeyRef",
+            "tokenAudience",
+            "authProvider",
+            "authEnabled",
+            "AUTH_TYPE",
+            "PASSWORD_MODE",
+            "tokenUrl",
+            "PASSWORD_FILE",
+            "tokenPath",
+            "tokenizer",
+            "passwordless",
+            "author",
+            "authority",
+            "compass",
+            "useExistingSecret",
+            "PASSWORD_MIN_LENGTH",
+            "vaultRole",
+            "MYSQL_ALLOW_EMPTY_PASSWORD",
+            "MYSQL_RANDOM_ROOT_PASSWORD",
+            "DISABLE_AUTH",
+            "useTokenAuth",
+        ] {
+            assert!(!secret_variable(setting), "{setting}");
+        }
+        for setting in [
+            "authenticatorRole",
+            "existingSecret",
+            "tokenAudience",
+            "authProvider",
+        ] {
+            assert!(!secretish_key(setting), "{setting}");
+        }
+        for secret in [
+            "secretKey",
+            "jwtSecretKey",
+            "apiKey",
+            "API_KEY",
+            "x-api-key",
+            "AWS_SECRET_ACCESS_KEY",
+            "accessKey",
+            "privateKey",
+            "ssh-privatekey",
+            "AUTH_KEY",
+            "POSTGRES_PASSWORD",
+            "PGPASSWORD",
+            "MYSQL_ROOT_PASSWORD",
+            "postgresqlPassword",
+            "DB_PWD",
+            "SMTP_PASS",
+            "basicAuth",
+            "GITHUB_TOKEN",
+            "apiTokens",
+            "password2",
+            "clientsecret",
+            "tokenValue",
+            "PASSWORD_B64",
+            "credentials",
+            "passphrase",
+        ] {
+            assert!(secret_variable(secret), "{secret}");
+            assert!(secretish_key(secret), "{secret}");
+        }
+        // Mentions a secret without being one: judged by value only.
+        assert!(secretish_key("AUTH_LDAP_SERVER"));
+        assert!(!secret_variable("AUTH_LDAP_SERVER"));
+        assert!(!secret_variable("TOKEN_ISSUER_NAME"));
+    }
+
+    #[test]
+    fn literal_values() {
+        for lit in [
+            "testpassword",
+            "nextcloud",
+            "1234",
+            "root_password",
+            "t0p-Secret",
+            "changeme",
+            "example",
+        ] {
+            assert!(literal_secret(lit), "{lit}");
+        }
+        for not in [
+            "",
+            "  ",
+            "$(DB_PASSWORD)",
+            "${DB_PASSWORD}",
+            "$DB_PASSWORD",
+            "%DB_PASSWORD%",
+            "{{ .Values.password }}",
+            "<set-me>",
+            "xxxxxxxx",
+            "YOUR_PASSWORD",
+            "REPLACE_ME",
+            "yes",
+            "\"true\"",
+            "1",
+        ] {
+            assert!(!literal_secret(not), "{not:?}");
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! Where pods hide in objects: the pod spec of a Pod and of every pod
 //! template (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob,
-//! ReplicationController, PodTemplate), their containers, and the
-//! kube-apiserver static pod with its command-line flags.
+//! ReplicationController, PodTemplate), their containers, the
+//! kube-apiserver static pod with its command-line flags, and static
+//! control-plane pods in general.
 
 use crate::model::{At, Object};
 
@@ -66,6 +67,51 @@ impl ApiServer<'_> {
     }
 }
 
+/// The program a container runs: the file name of `command[0]`, else of
+/// `args[0]` (`/usr/local/bin/kube-apiserver` → `kube-apiserver`).
+fn program<'a>(c: &At<'a>) -> Option<&'a str> {
+    let first = |k: &str| c.key(k).and_then(|a| a.node.strings().first().copied());
+    first("command")
+        .or_else(|| first("args"))
+        .and_then(|p| p.rsplit('/').next())
+}
+
+/// The binaries of the control plane that kubeadm and similar installers
+/// run as static pods.
+const CONTROL_PLANE: &[&str] = &[
+    "kube-apiserver",
+    "kube-controller-manager",
+    "kube-scheduler",
+    "etcd",
+];
+
+/// Whether `obj` is a static (kubelet-file) pod of the control plane: a
+/// Pod in `kube-system` (or with no namespace) that runs kube-apiserver,
+/// kube-controller-manager, kube-scheduler or etcd, or is labelled `tier:
+/// control-plane` in `kube-system`, or (in a live cluster) the mirror of a
+/// static pod (annotation `kubernetes.io/config.mirror`). The kubelet runs these from
+/// files; they cannot use a service account and get no token.
+pub(crate) fn static_control_plane(obj: &Object) -> bool {
+    if obj.kind != "Pod" {
+        return false;
+    }
+    let annotated = obj
+        .root
+        .get("metadata")
+        .and_then(|m| m.get("annotations"))
+        .is_some_and(|a| a.get("kubernetes.io/config.mirror").is_some());
+    let labelled = obj.namespace.as_deref() == Some("kube-system")
+        && obj.label("tier") == Some("control-plane");
+    let system = matches!(obj.namespace.as_deref(), None | Some("kube-system"));
+    let runs = system
+        && obj.at().key("spec").is_some_and(|spec| {
+            containers(&spec)
+                .iter()
+                .any(|c| program(c).is_some_and(|p| CONTROL_PLANE.contains(&p)))
+        });
+    annotated || labelled || runs
+}
+
 /// The kube-apiserver container, if `obj` is a Pod that runs one.
 pub(crate) fn apiserver(obj: &Object) -> Option<ApiServer<'_>> {
     if obj.kind != "Pod" {
@@ -78,11 +124,7 @@ pub(crate) fn apiserver(obj: &Object) -> Option<ApiServer<'_>> {
             .map(|a| a.node.strings())
             .unwrap_or_default();
         let args = c.key("args").map(|a| a.node.strings()).unwrap_or_default();
-        let runs = command
-            .first()
-            .or(args.first())
-            .is_some_and(|c| c.rsplit('/').next() == Some("kube-apiserver"));
-        if runs {
+        if program(&c) == Some("kube-apiserver") {
             let mut flags: Vec<&str> = command.iter().skip(1).copied().collect();
             flags.extend(args.iter().copied().filter(|a| a.starts_with("--")));
             return Some(ApiServer {

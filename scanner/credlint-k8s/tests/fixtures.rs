@@ -56,6 +56,9 @@ const EXPECTED: &[(&str, &[Expect])] = &[
         "audit/no-secrets-rule.yaml",
         &[("audit-policy-secrets", 3, 1)],
     ),
+    // Regression (hunt D5b): a `None` rule on reads of the core group
+    // before the Secrets rule; the `Request` rule on reads is fine.
+    ("audit/none-reads.yaml", &[("audit-policy-secrets", 8, 5)]),
     (
         "rbac/secrets-read.yaml",
         &[
@@ -106,6 +109,11 @@ const EXPECTED: &[(&str, &[Expect])] = &[
             ("env-literal-credential", 19, 19),
             ("env-literal-credential", 27, 19),
         ],
+    ),
+    // Regression (hunt D9): a low-entropy literal password.
+    (
+        "workloads/env-literal-password.yaml",
+        &[("env-literal-credential", 21, 15)],
     ),
     (
         "workloads/automount.yaml",
@@ -181,6 +189,16 @@ const EXPECTED: &[(&str, &[Expect])] = &[
             ("compose-env-credential", 12, 7),
         ],
     ),
+    // Regression (hunt D9, FN-7): low-entropy literal passwords.
+    (
+        "compose/docker-compose.literal.yml",
+        &[
+            ("compose-env-credential", 6, 7),
+            ("compose-env-credential", 7, 7),
+            ("compose-env-credential", 13, 7),
+            ("compose-env-credential", 20, 7),
+        ],
+    ),
 ];
 
 const COMPLIANT: &[&str] = &[
@@ -188,14 +206,18 @@ const COMPLIANT: &[&str] = &[
     "encryption/compliant-wildcard.yaml",
     "apiserver/compliant-kube-apiserver.yaml",
     "audit/compliant-policy.yaml",
+    "audit/compliant-request-reads.yaml",
     "rbac/compliant-defaults.yaml",
     "rbac/compliant-named.yaml",
     "workloads/compliant-workload.yaml",
+    "workloads/compliant-static-pod.yaml",
     "secrets/compliant-sealed.yaml",
     "secrets/compliant-sops.yaml",
     "secrets/compliant-placeholder.yaml",
+    "secrets/compliant-config.yaml",
     "helm/good-chart/values.yaml",
     "helm/good-chart/templates/deployment.yaml",
+    "helm/good-chart/templates/auth.yaml",
     "kustomize/good/kustomization.yaml",
     "docker/Dockerfile.good",
     "compose/docker-compose.good.yml",

@@ -248,6 +248,31 @@ fn uri_password(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason> {
     if key.is_some_and(|k| k.eq_ignore_ascii_case(b"anonymous") || k.eq_ignore_ascii_case(b"ftp")) {
         return Err(FilterReason::Placeholder("an anonymous login"));
     }
+    // A token passed as the user name (`https://$GITHUB_TOKEN:x-oauth-basic@`):
+    // the credential is the variable; the password is a fixed string the
+    // host ignores (GitHub's `x-oauth-basic`, Bitbucket's `x-token-auth`).
+    let fixed = [&b"x-oauth-basic"[..], b"x-access-token", b"x-token-auth"];
+    if fixed.iter().any(|f| secret.eq_ignore_ascii_case(f)) {
+        return Err(FilterReason::Placeholder(
+            "a fixed password that goes with a token user",
+        ));
+    }
+    if let Some(user) = key {
+        // `$TOKEN`, `${TOKEN}`, `%TOKEN%`: whatever follows is filler
+        // unless it looks like a password of its own.
+        let variable = user.first() == Some(&b'$')
+            || (user.len() > 2
+                && user[0] == b'%'
+                && user[user.len() - 1] == b'%'
+                && user[1..user.len() - 1]
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b'_'));
+        if variable && (secret.len() < 8 || char_classes(secret) < 2) {
+            return Err(FilterReason::Placeholder(
+                "a stand-in password after a token user",
+            ));
+        }
+    }
     let percent_encoded =
         secret[0] == b'%' && secret.len() > 2 && secret[1..3].iter().all(u8::is_ascii_hexdigit);
     let reference = match secret[0] {
@@ -1832,6 +1857,31 @@ mod tests {
         assert!(v.check(b"%NEXUS_PASSWORD%", Some(b"app")).is_err());
         assert!(v.check(b"%NEXUS_PASSWORD", Some(b"app")).is_err());
         assert!(v.check(b"$NEXUS_PASSWORD", Some(b"app")).is_err());
+    }
+
+    /// Regression (hunt D6): in `https://$GITHUB_TOKEN:x-oauth-basic@` the
+    /// token is the variable user; the password is GitHub's fixed filler.
+    #[test]
+    fn uri_passwords_after_a_token_user() {
+        let v = Validator::UriPassword;
+        for (pw, user) in [
+            (&b"x-oauth-basic"[..], &b"$GITHUB_TOKEN"[..]),
+            (b"x-oauth-basic", b"ghuser"),
+            (b"X-OAuth-Basic", b"$TOKEN"),
+            (b"x-access-token", b"$GH_TOKEN"),
+            (b"x-token-auth", b"$BITBUCKET_TOKEN"),
+            (b"basic", b"$API_TOKEN"),
+            (b"whatever", b"%GH_TOKEN%"),
+        ] {
+            assert!(
+                v.check(pw, Some(user)).is_err(),
+                "{}",
+                String::from_utf8_lossy(pw)
+            );
+        }
+        // A password that looks like one is still one, whoever the user is.
+        assert!(v.check(b"Tq7vR2mXc9Lp", Some(b"$DB_USER")).is_ok());
+        assert!(v.check(b"kulgrej7", Some(b"deploy")).is_ok());
     }
 
     #[test]

@@ -7,6 +7,12 @@
 //!   service account (`serviceAccountName`, default `default`) is not among
 //!   the objects given with `automountServiceAccountToken: false`.
 //!
+//! Not reported: static control-plane pods (a Pod in `kube-system` that
+//! runs kube-apiserver, kube-controller-manager, kube-scheduler or etcd,
+//! or is labelled `tier: control-plane` there, or a static pod's mirror in
+//! a live cluster). The kubelet runs them from files; a static pod cannot
+//! use a service account, so no token is mounted whatever the spec says.
+//!
 //! Low severity: many workloads do talk to the API server. Allow a known
 //! need with an allow comment (files) or a waiver (cluster audit).
 //!
@@ -57,12 +63,16 @@ fn flag(node: &crate::model::Node) -> Option<bool> {
 }
 
 pub(crate) fn check(cx: &mut Cx<'_>, objects: &[Object]) {
+    // The service accounts that opt out, found once (a tree or a cluster
+    // can hold tens of thousands of pods).
+    let disabled: Vec<&Object> = objects
+        .iter()
+        .filter(|o| o.kind == "ServiceAccount" && flag(&o.root) == Some(false))
+        .collect();
     let sa_disabled = |name: &str, ns: Option<&str>| {
-        objects.iter().any(|o| {
-            o.kind == "ServiceAccount"
-                && o.name == name
+        disabled.iter().any(|o| {
+            o.name == name
                 && (o.namespace.is_none() || ns.is_none() || o.namespace.as_deref() == ns)
-                && flag(&o.root) == Some(false)
         })
     };
     for obj in objects {
@@ -79,6 +89,9 @@ pub(crate) fn check(cx: &mut Cx<'_>, objects: &[Object]) {
                 );
                 cx.object(&META, obj, &at, "", msg);
             }
+            continue;
+        }
+        if crate::workload::static_control_plane(obj) {
             continue;
         }
         for spec in crate::workload::pod_specs(obj) {
@@ -107,5 +120,85 @@ pub(crate) fn check(cx: &mut Cx<'_>, objects: &[Object]) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cred::testing::{lines, objects, run};
+
+    fn check(text: &str) -> Vec<(String, usize)> {
+        let objs = objects("m.yaml", text);
+        lines(&run(|cx| super::check(cx, &objs)))
+    }
+
+    /// Regression (hunt D7): kubeadm's static kube-apiserver pod was told
+    /// to stop mounting a token it never gets.
+    #[test]
+    fn static_control_plane_pods_are_skipped() {
+        let apiserver = "apiVersion: v1
+kind: Pod
+metadata: {name: kube-apiserver, namespace: kube-system, labels: {tier: control-plane}}
+spec:
+  hostNetwork: true
+  containers: [{name: kube-apiserver, command: [kube-apiserver, --encryption-provider-config=/e.yaml]}]
+";
+        assert_eq!(check(apiserver), vec![]);
+        for program in [
+            "/usr/local/bin/kube-controller-manager",
+            "kube-scheduler",
+            "etcd",
+        ] {
+            let t = format!(
+                "apiVersion: v1\nkind: Pod\nmetadata: {{name: x, namespace: kube-system}}\nspec:\n  containers: [{{name: c, command: [{program}, --v=2]}}]\n"
+            );
+            assert_eq!(check(&t), vec![], "{program}");
+        }
+        // Labelled control plane, whatever it runs.
+        let labelled = "apiVersion: v1
+kind: Pod
+metadata: {name: cp, namespace: kube-system, labels: {tier: control-plane}}
+spec: {containers: [{name: c, image: x}]}
+";
+        assert_eq!(check(labelled), vec![]);
+        // The mirror of a static pod, as a live cluster shows it.
+        let mirror = "apiVersion: v1
+kind: Pod
+metadata:
+  name: kube-proxy-node1
+  namespace: kube-system
+  annotations: {kubernetes.io/config.mirror: abc}
+spec: {containers: [{name: c, image: x}]}
+";
+        assert_eq!(check(mirror), vec![]);
+    }
+
+    #[test]
+    fn other_pods_are_still_reported() {
+        let id = "automount-token".to_string();
+        // etcd run as an ordinary pod in an application namespace.
+        let user_etcd = "apiVersion: v1
+kind: Pod
+metadata: {name: etcd, namespace: shop}
+spec: {containers: [{name: c, command: [etcd]}]}
+";
+        assert_eq!(check(user_etcd), vec![(id.clone(), 4)]);
+        // A self-hosted API server in a DaemonSet does get a token.
+        let ds = "apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: kube-apiserver, namespace: kube-system, labels: {tier: control-plane}}
+spec:
+  template:
+    spec:
+      containers: [{name: c, command: [kube-apiserver]}]
+";
+        assert_eq!(check(ds), vec![(id.clone(), 6)]);
+        // Same label outside kube-system.
+        let elsewhere = "apiVersion: v1
+kind: Pod
+metadata: {name: cp, namespace: default, labels: {tier: control-plane}}
+spec: {containers: [{name: c, image: x}]}
+";
+        assert_eq!(check(elsewhere), vec![(id, 4)]);
     }
 }

@@ -10,7 +10,13 @@
 //!
 //! Values taken from variables or files (`$TOKEN`, `$(cat
 //! /run/secrets/token)`) are not reported, so `RUN --mount=type=secret`
-//! builds are clean.
+//! builds are clean. Nor is the fixed password that goes with a token
+//! passed as the user name: in
+//! `https://$GITHUB_TOKEN:x-oauth-basic@github.com/` the credential is the
+//! variable, and `x-oauth-basic`, `x-access-token`, `x-token-auth` — or,
+//! after a variable user, any short or one-class word (`x`, `basic`) — are
+//! stand-ins the server ignores. A password that looks like one is still
+//! reported after a variable user (`$DB_USER:Zq8vN3rT6wY1uB5x@`).
 //!
 //! ## Why it matters
 //! The command line of every `RUN` is stored in the image history
@@ -46,6 +52,44 @@ pub static META: CheckMeta = CheckMeta {
     references: &["https://docs.docker.com/build/building/secrets/"],
     scope: Scope::Files,
 };
+
+/// Whether `user` is a variable (`$TOKEN`, `${TOKEN}`, `%TOKEN%`).
+fn variable(user: &str) -> bool {
+    let u = user.trim_matches(['"', '\'']);
+    u.starts_with('$')
+        || (u.len() > 2
+            && u.starts_with('%')
+            && u.ends_with('%')
+            && u[1..u.len() - 1]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+}
+
+/// Whether `user:pass` is a token passed as the user name with a fixed
+/// password: the password is one Git hosts document for that
+/// (`x-oauth-basic` on GitHub, `x-token-auth` on Bitbucket), or the user
+/// is a variable and the password is short or of one character class
+/// (`x`, `basic`, `oauth`). The leak engine's `uri-password` validator
+/// judges `generic-url-credentials` the same way.
+fn token_as_user(user: &str, pass: &str) -> bool {
+    let pass = pass.trim_matches(['"', '\'']);
+    if ["x-oauth-basic", "x-access-token", "x-token-auth"]
+        .iter()
+        .any(|f| pass.eq_ignore_ascii_case(f))
+    {
+        return true;
+    }
+    let classes = [
+        pass.bytes().any(|b| b.is_ascii_lowercase()),
+        pass.bytes().any(|b| b.is_ascii_uppercase()),
+        pass.bytes().any(|b| b.is_ascii_digit()),
+        pass.bytes().any(|b| !b.is_ascii_alphanumeric()),
+    ]
+    .iter()
+    .filter(|&&c| c)
+    .count();
+    variable(user) && (pass.len() < 8 || classes < 2)
+}
 
 fn literal(v: &str) -> bool {
     let v = v.trim_matches(['"', '\'']);
@@ -91,8 +135,8 @@ fn structural(args: &str) -> Vec<(usize, usize, &'static str)> {
         };
         if let Some((o, up)) = userpass {
             let up_clean = up.trim_matches(['"', '\'']);
-            if let Some((_, pass)) = up_clean.split_once(':') {
-                if literal(pass) {
+            if let Some((user, pass)) = up_clean.split_once(':') {
+                if literal(pass) && !token_as_user(user, pass) {
                     out.push((o, up.len(), "a `user:password` passed to `-u`/`--user`"));
                 }
             }
@@ -102,8 +146,8 @@ fn structural(args: &str) -> Vec<(usize, usize, &'static str)> {
             let rest = &w_clean[p + 3..];
             let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
             if let Some((userinfo, _host)) = authority.rsplit_once('@') {
-                if let Some((_, pass)) = userinfo.split_once(':') {
-                    if literal(pass) {
+                if let Some((user, pass)) = userinfo.split_once(':') {
+                    if literal(pass) && !token_as_user(user, pass) {
                         out.push((*off, w.len(), "a URL with `user:password@`"));
                     }
                 }
@@ -168,5 +212,63 @@ pub(crate) fn check(
             at_least(f, sev);
             f.properties.insert("leak_rule".into(), id.into());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use credlint_core::LineIndex;
+    use credlint_leaks::RuleSet;
+
+    use crate::cred::testing::{lines, run, run_with};
+
+    fn check(text: &str, rules: Option<&RuleSet>) -> Vec<(String, usize)> {
+        let f = |cx: &mut crate::cx::Cx<'_>| {
+            let ins = crate::dockerfile::parse(text);
+            super::check(cx, "Dockerfile", text, &ins, &LineIndex::new(text.as_bytes()))
+        };
+        let findings = match rules {
+            Some(r) => run_with(r, f),
+            None => run(f),
+        };
+        lines(&findings)
+    }
+
+    /// Regression (hunt D6): GitHub's `x-oauth-basic` after a token in the
+    /// user part was reported as a password, by this check and (through the
+    /// leak fallback) by `generic-url-credentials`.
+    #[test]
+    fn a_token_user_with_a_fixed_password_is_not_a_credential() {
+        let t = r#"FROM alpine
+ARG GITHUB_TOKEN
+RUN git config --global url."https://$GITHUB_TOKEN:x-oauth-basic@github.com/".insteadOf "https://github.com/"
+RUN git config --global url."https://${GITHUB_TOKEN}:x-oauth-basic@github.com/".insteadOf "https://github.com/"
+RUN git clone "https://$BB_TOKEN:x-token-auth@bitbucket.org/acme/app.git"
+RUN curl -u "$API_TOKEN:x" https://example.org/api
+RUN curl -u "%API_TOKEN%:basic" https://example.org/api
+"#;
+        // The product's rules: the leak fallback's verdict is the
+        // `uri-password` validator's (the test rules' URL rule has a
+        // simpler one).
+        let embedded = RuleSet::embedded().unwrap();
+        assert_eq!(check(t, Some(&embedded)), vec![]);
+    }
+
+    #[test]
+    fn literal_passwords_are_still_reported() {
+        // Made-up, assembled so that no scanner reads it here.
+        let pw = ["Hn3v", "X8kT", "5wQm", "2Rp9"].concat();
+        let t = format!(
+            "FROM alpine
+RUN git clone https://builder:{pw}@git.acme.io/shop/assets.git /assets
+RUN git clone https://$CI_USER:{pw}@git.acme.io/shop/assets.git /assets
+RUN curl -u deploy:{pw} https://artifacts.acme.io/pkg.tgz
+"
+        );
+        let id = "dockerfile-run-credential".to_string();
+        assert_eq!(
+            check(&t, None),
+            vec![(id.clone(), 2), (id.clone(), 3), (id, 4)]
+        );
     }
 }

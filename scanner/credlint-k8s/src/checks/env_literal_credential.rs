@@ -1,13 +1,26 @@
 //! # env-literal-credential: a credential written into a container's env
 //!
 //! ## What it finds
-//! A literal `env[].value` of a container (in a Pod or any pod template)
-//! in which the leak rules find a credential — the same rules `credlint
-//! scan` runs on files, applied to the field's text — or whose variable is
-//! named like a secret (`*_PASSWORD`, `*_TOKEN`, …) and whose value looks
-//! like one (the leak engine's `generic-secret` judgement: not a name,
-//! reference, path, URL, number or placeholder). The finding points at the
-//! `value:` key and names the rule; the value is never printed.
+//! A literal `env[].value` of a container (in a Pod or any pod template):
+//! - in which the leak rules find a credential — the same rules `credlint
+//!   scan` runs on files, applied to the field's text — or whose variable
+//!   mentions a secret and whose value looks like one (the leak engine's
+//!   `generic-secret` judgement);
+//! - of a variable that *is* a secret — its name's last word is
+//!   `PASSWORD`, `TOKEN`, `SECRET`, `API_KEY`, … (`POSTGRES_PASSWORD`,
+//!   `PGPASSWORD`, `apiToken`; not `PASSWORD_FILE`, `TOKEN_URL`,
+//!   `MYSQL_ALLOW_EMPTY_PASSWORD`) — whatever the value's entropy: the
+//!   policy is that secrets come from a Secret, so `testpassword` and
+//!   `changeme` are reported too (a working default is what the container
+//!   runs with).
+//!
+//! Not reported: references (`$(VAR)`, `${VAR}`), empty values, switches
+//! (`"true"`, `"yes"`) and marks left to fill in (`<password>`, `xxxx`,
+//! `REPLACE_ME`). The same judgement of names and values is made by
+//! `compose-env-credential`; `dockerfile-secret-env` reports any `ENV`
+//! value of a secret-named variable, even a reference (it is expanded into
+//! the image). The finding points at the `value:` key and names the rule;
+//! the value is never printed.
 //!
 //! ## Why it matters
 //! The credential is in the repository, in every rendered manifest and in
@@ -19,11 +32,14 @@
 //! env:
 //!   - name: DB_PASSWORD
 //!     value: Zq8vN3rT6wY1uB5x
+//!   - name: POSTGRES_PASSWORD
+//!     value: testpassword         # low entropy, still a literal password
 //! ```
 //!
 //! ## Instead
 //! Rotate the credential; store it in a Secret (ideally synced from an
-//! external store) and mount it as a file.
+//! external store) and mount it as a file, or reference it with
+//! `valueFrom.secretKeyRef`.
 //!
 //! ## References
 //! - https://kubernetes.io/docs/concepts/security/secrets-good-practices/
@@ -61,6 +77,83 @@ pub(crate) fn check(cx: &mut Cx<'_>, obj: &Object, c: &At<'_>) {
             let f = cx.object(&META, obj, &v, "", msg);
             at_least(f, hit.severity);
             f.properties.insert("leak_rule".into(), hit.rule_id.into());
+        } else if crate::cred::secret_variable(var) && crate::cred::literal_secret(value) {
+            let msg = format!(
+                "container `{cname}` sets the secret `{var}` to a literal value: it is in the manifest and the workload object; use `valueFrom.secretKeyRef`"
+            );
+            cx.object(&META, obj, &v, "", msg);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cred::testing::{objects, run};
+
+    /// (line, message) of each finding.
+    fn check(env: &str) -> Vec<(usize, String)> {
+        let text = format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers:\n    - name: c\n      env:\n{env}"
+        );
+        let objs = objects("pod.yaml", &text);
+        run(|cx| {
+            for spec in crate::workload::pod_specs(&objs[0]) {
+                for c in crate::workload::containers(&spec) {
+                    super::check(cx, &objs[0], &c);
+                }
+            }
+        })
+        .into_iter()
+        .map(|f| (f.location.span.unwrap().start_line, f.message))
+        .collect()
+    }
+
+    /// Regression (hunt D9): a literal password of low entropy in a
+    /// password-named variable was not reported.
+    #[test]
+    fn literal_passwords_are_reported_whatever_their_entropy() {
+        let got = check(
+            "        - name: POSTGRES_PASSWORD
+          value: testpassword
+        - name: MYSQL_PASSWORD
+          value: nextcloud
+        - name: ADMIN_PASSWORD
+          value: changeme
+",
+        );
+        let lines: Vec<usize> = got.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, vec![9, 11, 13]);
+        for (_, m) in &got {
+            assert!(m.contains("to a literal value"), "{m}");
+            for secret in ["testpassword", "nextcloud", "changeme"] {
+                assert!(!m.contains(secret), "{m}");
+            }
+        }
+    }
+
+    #[test]
+    fn references_empty_switches_and_settings_are_not() {
+        let got = check(
+            "        - name: DB_PASSWORD
+          value: $(PASSWORD_FROM_SECRET)
+        - name: API_TOKEN
+          value: ${API_TOKEN}
+        - name: REDIS_PASSWORD
+          value: \"\"
+        - name: MYSQL_ALLOW_EMPTY_PASSWORD
+          value: \"yes\"
+        - name: PASSWORD_FILE
+          value: /run/secrets/db/password
+        - name: AUTH_LDAP_SERVER
+          value: ldap://ldap.shop.svc
+        - name: TOKEN_AUDIENCE
+          value: shop-api
+        - name: SMTP_PASSWORD
+          value: <set-at-deploy-time>
+        - name: DB_PASSWORD2
+          valueFrom: {secretKeyRef: {name: db, key: password}}
+",
+        );
+        assert!(got.is_empty(), "{got:?}");
     }
 }

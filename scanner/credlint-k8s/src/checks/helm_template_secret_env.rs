@@ -7,6 +7,14 @@
 //! `{{ required "…" .Values.auth.secret }}`). Templates are Go template
 //! text, not YAML, so this check reads lines.
 //!
+//! The path's last segment is judged by its words (split on `_`, `-` and
+//! camelCase humps), and its last word must be the secret: `password`,
+//! `apiToken`, `secretKey`. Not reported: names that only contain a secret
+//! word (`authenticatorRole`), names of Secrets and of keys in them
+//! (`existingSecret`, `existingSecretPasswordKey`, `secretName`), and
+//! settings (`tokenAudience`, `authProvider`, `*Role`, `*Enabled`,
+//! `*Type`, `*Mode`, `*Url`, `*File`, `*Path`, …).
+//!
 //! ## Why it matters
 //! The rendered Deployment carries the secret in plain text: in `helm get
 //! manifest`, in the release Secret, in the Deployment object (not
@@ -63,7 +71,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, path: &str, text: &str, lines: &LineIndex) 
             search = end;
             let vpath = rest[start..end].trim_end_matches('.');
             let last = vpath.rsplit('.').next().unwrap_or("");
-            if !crate::cred::secretish_key(last) {
+            if !crate::cred::secret_variable(last) {
                 continue;
             }
             let col = line_start + (line.len() - t2.len());
@@ -74,5 +82,62 @@ pub(crate) fn check(cx: &mut Cx<'_>, path: &str, text: &str, lines: &LineIndex) 
             cx.text(&META, path, Some(span), &format!(".Values.{vpath}"), msg);
             break;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use credlint_core::LineIndex;
+
+    use crate::cred::testing::{lines, run};
+
+    fn check(text: &str) -> Vec<(String, usize)> {
+        lines(&run(|cx| {
+            super::check(cx, "templates/d.yaml", text, &LineIndex::new(text.as_bytes()))
+        }))
+    }
+
+    /// Regression (hunt D4): a Postgres role name matched "auth", and
+    /// names of Secrets, of keys in them and settings were reported.
+    #[test]
+    fn names_of_secrets_keys_and_settings_are_not_secrets() {
+        let t = "env:
+  - name: AUTH_AUTHENTICATOR_ROLE
+    value: {{ .Values.auth.authenticatorRole | quote }}
+  - name: DB_SECRET_NAME
+    value: {{ .Values.auth.existingSecret | quote }}
+  - name: DB_SECRET_PASSWORD_KEY
+    value: {{ .Values.auth.existingSecretPasswordKey | quote }}
+  - name: TOKEN_AUDIENCE
+    value: {{ .Values.tokenAudience | quote }}
+  - name: AUTH_PROVIDER
+    value: {{ .Values.authProvider | quote }}
+  - name: VAULT_ROLE
+    value: {{ .Values.vault.tokenRole }}
+  - name: AUTH_ENABLED
+    value: {{ .Values.auth.enabled | quote }}
+  - name: PASSWORD_FILE
+    value: {{ .Values.db.passwordFile }}
+";
+        assert_eq!(check(t), Vec::<(String, usize)>::new());
+    }
+
+    #[test]
+    fn secret_values_are_still_reported() {
+        let t = "env:
+  - name: DB_PASSWORD
+    value: {{ .Values.postgresql.postgresqlPassword | quote }}
+  - name: SECRET_KEY
+    value: {{ .Values.secretKey | quote }}
+  - name: API_KEY
+    value: {{ required \"apiKey\" .Values.apiKey }}
+  - name: TOKEN
+    value: {{ .Values.auth.token }}
+";
+        let id = "helm-template-secret-env".to_string();
+        assert_eq!(
+            check(t),
+            vec![(id.clone(), 3), (id.clone(), 5), (id.clone(), 7), (id, 9)]
+        );
     }
 }
