@@ -109,35 +109,23 @@ impl<'a> Cx<'a> {
 
     /// Findings sorted by position (files) then by object and field.
     pub fn into_findings(mut self) -> Vec<Finding> {
-        self.findings.sort_by(|a, b| {
-            let ka = (
-                a.location.path.clone(),
-                a.location.span.map(|s| s.byte_start),
-                a.location.object.as_ref().map(|o| {
+        // Borrowed keys: a cluster or a tree yields thousands of findings.
+        fn key(f: &Finding) -> impl Ord + '_ {
+            (
+                f.location.path.as_deref(),
+                f.location.span.map(|s| s.byte_start),
+                f.location.object.as_ref().map(|o| {
                     (
-                        o.kind.clone(),
-                        o.namespace.clone(),
-                        o.name.clone(),
-                        o.field_path.clone(),
+                        o.kind.as_str(),
+                        o.namespace.as_deref(),
+                        o.name.as_str(),
+                        o.field_path.as_str(),
                     )
                 }),
-                a.rule_id.clone(),
-            );
-            let kb = (
-                b.location.path.clone(),
-                b.location.span.map(|s| s.byte_start),
-                b.location.object.as_ref().map(|o| {
-                    (
-                        o.kind.clone(),
-                        o.namespace.clone(),
-                        o.name.clone(),
-                        o.field_path.clone(),
-                    )
-                }),
-                b.rule_id.clone(),
-            );
-            ka.cmp(&kb)
-        });
+                f.rule_id.as_str(),
+            )
+        }
+        self.findings.sort_by(|a, b| key(a).cmp(&key(b)));
         self.findings
             .dedup_by(|a, b| a.fingerprint == b.fingerprint);
         self.findings

@@ -21,6 +21,7 @@ mod cred;
 mod cx;
 pub mod dockerfile;
 mod encryption;
+mod helm;
 pub mod model;
 pub mod rbac;
 mod workload;
@@ -58,6 +59,11 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// Problems with the file (malformed YAML, limits hit); the scan goes on.
     pub warnings: Vec<String>,
+    /// With [`Across::Later`]: the file's objects that the cross-object
+    /// checks read (roles, bindings, service accounts, workloads), for
+    /// [`check_across`] over every file of a tree, so that a binding in one
+    /// file meets its role in another. Empty with [`Across::Now`].
+    pub objects: Vec<Object>,
 }
 
 /// Options of a live-cluster audit.
@@ -128,8 +134,28 @@ fn memchr_str(hay: &[u8], needle: &[u8]) -> bool {
 /// `None` when the file is not one the checks read. Warnings come without
 /// the leading `path: ` (the caller names the file).
 pub fn check_any(path: &str, bytes: &[u8], leaks: &RuleSet) -> Option<FileReport> {
+    check_any_with(path, bytes, leaks, Across::Now)
+}
+
+/// When the cross-object checks ([`checks::ACROSS`]) run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Across {
+    /// Within the file, as part of its report.
+    Now,
+    /// Not here: the report carries the objects they read
+    /// ([`FileReport::objects`]) for [`check_across`] over a whole tree.
+    Later,
+}
+
+/// [`check_any`], with the cross-object checks run now or left for later.
+pub fn check_any_with(
+    path: &str,
+    bytes: &[u8],
+    leaks: &RuleSet,
+    across: Across,
+) -> Option<FileReport> {
     let kind = classify(path, bytes)?;
-    let mut report = check_file(path, bytes, kind, leaks);
+    let mut report = check_file_with(path, bytes, kind, leaks, across);
     let prefix = format!("{path}: ");
     for w in &mut report.warnings {
         if let Some(rest) = w.strip_prefix(&prefix) {
@@ -142,6 +168,17 @@ pub fn check_any(path: &str, bytes: &[u8], leaks: &RuleSet) -> Option<FileReport
 /// Run every applicable check on one file. `path` is relative to the scan
 /// root, `/`-separated.
 pub fn check_file(path: &str, bytes: &[u8], kind: FileKind, leaks: &RuleSet) -> FileReport {
+    check_file_with(path, bytes, kind, leaks, Across::Now)
+}
+
+/// [`check_file`], with the cross-object checks run now or left for later.
+pub fn check_file_with(
+    path: &str,
+    bytes: &[u8],
+    kind: FileKind,
+    leaks: &RuleSet,
+    across: Across,
+) -> FileReport {
     let mut report = FileReport::default();
     let Ok(text) = std::str::from_utf8(bytes) else {
         report
@@ -154,7 +191,25 @@ pub fn check_file(path: &str, bytes: &[u8], kind: FileKind, leaks: &RuleSet) -> 
     match kind {
         FileKind::Dockerfile => checks::dockerfile_checks(&mut cx, path, text, &lines),
         FileKind::HelmTemplate => {
-            checks::helm_template_secret_env::check(&mut cx, path, text, &lines)
+            checks::helm_template_secret_env::check(&mut cx, path, text, &lines);
+            // RBAC holds for any rendering; the rest of a template's values
+            // are unknown until it is rendered.
+            let (yaml_text, stand_ins) = helm::sanitize(text);
+            let (mut docs, _) = yaml::load(&yaml_text, &lines, yaml::Limits::default());
+            docs.iter_mut().for_each(|d| helm::restore(d, &stand_ins));
+            let origin = Origin {
+                path: Some(path.to_string()),
+                context: None,
+            };
+            let rbac: Vec<Object> = docs
+                .into_iter()
+                .flat_map(|d| Object::expand(d, &origin))
+                .filter(rbac::is_rbac)
+                .collect();
+            match across {
+                Across::Now => checks::run_across(&mut cx, &rbac),
+                Across::Later => report.objects = rbac,
+            }
         }
         FileKind::Manifest | FileKind::HelmValues | FileKind::Kustomization | FileKind::Compose => {
             if bytes.len() > MAX_YAML_BYTES {
@@ -180,7 +235,17 @@ pub fn check_file(path: &str, bytes: &[u8], kind: FileKind, leaks: &RuleSet) -> 
                         .flat_map(|d| Object::expand(d, &origin))
                         .filter(|o| !o.kind.is_empty())
                         .collect();
-                    checks::run_objects(&mut cx, &objects);
+                    checks::run_each(&mut cx, &objects);
+                    match across {
+                        Across::Now => checks::run_across(&mut cx, &objects),
+                        Across::Later => {
+                            report.objects = objects
+                                .into_iter()
+                                .filter(read_across)
+                                .map(trim_for_across)
+                                .collect()
+                        }
+                    }
                 }
                 _ => {
                     for d in docs {
@@ -201,6 +266,72 @@ pub fn check_file(path: &str, bytes: &[u8], kind: FileKind, leaks: &RuleSet) -> 
     }
     report.findings = cx.into_findings();
     report
+}
+
+/// Whether a cross-object check reads `o`.
+fn read_across(o: &Object) -> bool {
+    rbac::is_rbac(o) || o.kind == "ServiceAccount" || workload::pod_spec_path(&o.kind).is_some()
+}
+
+/// What the cross-object checks read of a workload: its metadata and, on
+/// the way to its pod spec, only the service-account fields and the
+/// containers' names, images and commands (a tree of ten thousand
+/// Deployments is kept whole otherwise, env and all, until the walk ends).
+fn trim_for_across(mut o: Object) -> Object {
+    let Some(path) = workload::pod_spec_path(&o.kind) else {
+        return o;
+    };
+    fn keep(node: &mut Node, path: &[&str]) {
+        let Value::Map(entries) = &mut node.value else {
+            return;
+        };
+        match path.split_first() {
+            Some((next, rest)) => {
+                entries.retain(|e| e.key == *next);
+                entries.iter_mut().for_each(|e| keep(&mut e.value, rest));
+            }
+            None => {
+                entries.retain(|e| {
+                    matches!(
+                        e.key.as_str(),
+                        "serviceAccountName"
+                            | "serviceAccount"
+                            | "automountServiceAccountToken"
+                            | "hostNetwork"
+                            | "containers"
+                    )
+                });
+                for e in entries.iter_mut().filter(|e| e.key == "containers") {
+                    if let Value::Seq(items) = &mut e.value.value {
+                        for c in items {
+                            if let Value::Map(fields) = &mut c.value {
+                                fields.retain(|f| {
+                                    matches!(f.key.as_str(), "name" | "image" | "command" | "args")
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Value::Map(entries) = &mut o.root.value {
+        for e in entries.iter_mut() {
+            if e.key == path[0] {
+                keep(&mut e.value, &path[1..]);
+            }
+        }
+    }
+    o
+}
+
+/// The [`checks::ACROSS`] checks over the objects of many files (each
+/// file's [`FileReport::objects`]): roles meet the bindings and aggregating
+/// roles of other files, pods the service accounts of other files.
+pub fn check_across(objects: &[Object], leaks: &RuleSet) -> Vec<Finding> {
+    let mut cx = cx::Cx::new(leaks, false, false);
+    checks::run_across(&mut cx, objects);
+    cx.into_findings()
 }
 
 /// One [`RuleMeta`] per policy check; `help_markdown` is the check module's

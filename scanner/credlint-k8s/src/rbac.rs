@@ -286,6 +286,14 @@ fn selector_matches(sel: &At<'_>, labels: &[(&str, &str)]) -> bool {
     any
 }
 
+/// A Role, ClusterRole, RoleBinding or ClusterRoleBinding.
+pub fn is_rbac(o: &Object) -> bool {
+    matches!(
+        o.kind.as_str(),
+        "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding"
+    ) && o.api_version.starts_with("rbac.authorization.k8s.io/")
+}
+
 impl<'a> RbacIndex<'a> {
     /// Index the roles and bindings among `objects`.
     pub fn build(objects: &'a [Object], include_defaults: bool) -> RbacIndex<'a> {

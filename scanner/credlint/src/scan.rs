@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use credlint_core::{Finding, RuleMeta};
@@ -129,16 +129,56 @@ pub fn all_meta(rules: &RuleSet) -> Vec<RuleMeta> {
 
 /// The Kubernetes, Helm, Kustomize, Dockerfile and Compose checks, run on
 /// every file they recognise, with the leak rules for credential fields.
+/// Each file is judged alone (a git history holds many versions of a file,
+/// which must not meet); [`policy_hook_across`] joins a tree's files.
 pub fn policy_hook(rules: &Arc<RuleSet>) -> PolicyHook {
+    policy_hook_into(rules, None)
+}
+
+/// Objects of a tree's files that the cross-object checks read, gathered
+/// while the files are scanned.
+pub type AcrossStore = Arc<Mutex<Vec<credlint_k8s::Object>>>;
+
+/// [`policy_hook`] that also gathers each file's cross-object objects into
+/// the returned store, for [`judge_across`] once the walk is done.
+pub fn policy_hook_across(rules: &Arc<RuleSet>) -> (PolicyHook, AcrossStore) {
+    let across = AcrossStore::default();
+    (policy_hook_into(rules, Some(across.clone())), across)
+}
+
+fn policy_hook_into(rules: &Arc<RuleSet>, across: Option<AcrossStore>) -> PolicyHook {
     let leaks = rules.clone();
     Arc::new(move |path: &str, bytes: &[u8]| {
-        credlint_k8s::check_any(path, bytes, &leaks)
-            .map(|r| PolicyOutput {
-                findings: r.findings,
-                warnings: r.warnings,
+        let when = if across.is_some() {
+            credlint_k8s::Across::Later
+        } else {
+            credlint_k8s::Across::Now
+        };
+        credlint_k8s::check_any_with(path, bytes, &leaks, when)
+            .map(|r| {
+                if let Some(store) = &across {
+                    if !r.objects.is_empty() {
+                        store
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .extend(r.objects);
+                    }
+                }
+                PolicyOutput {
+                    findings: r.findings,
+                    warnings: r.warnings,
+                }
             })
             .unwrap_or_default()
     })
+}
+
+/// The cross-object checks over the whole tree, which the per-file hook
+/// left for now: a ClusterRoleBinding in `binding.yaml` meets the
+/// ClusterRole of `role.yaml`, a Deployment the ServiceAccount of `sa.yaml`.
+pub fn judge_across(findings: &mut Vec<Finding>, across: &AcrossStore, rules: &RuleSet) {
+    let objects = std::mem::take(&mut *across.lock().unwrap_or_else(|e| e.into_inner()));
+    findings.extend(credlint_k8s::check_across(&objects, rules));
 }
 
 /// What a file scan found, before reporting.
@@ -187,11 +227,8 @@ pub fn scan_files(
     };
     let rules = Arc::new(build_rules(&cfg, &args.out.disable)?);
     let allow = Allowlist::new(&cfg)?;
-    let scanner = UnitScanner::new(
-        rules.clone(),
-        Some(policy_hook(&rules)),
-        args.out.show_filtered,
-    );
+    let (hook, across) = policy_hook_across(&rules);
+    let scanner = UnitScanner::new(rules.clone(), Some(hook), args.out.show_filtered);
     let mut exclude = cfg.config.scan.exclude.clone();
     exclude.extend(args.exclude.iter().cloned());
     let opts = ScanOptions {
@@ -204,11 +241,12 @@ pub fn scan_files(
         exclude,
         follow_links: args.follow_links,
     };
-    let report = if stdin {
+    let mut report = if stdin {
         scan_reader("-", std::io::stdin().lock(), &scanner).into_diagnostic()?
     } else {
         scan_paths(&args.paths, &opts, &scanner).into_diagnostic()?
     };
+    judge_across(&mut report.findings, &across, &rules);
     let mut disabled = cfg.config.rules.disable.clone();
     disabled.extend(args.out.disable.iter().cloned());
     let findings = output::post_filter(report.findings, &cfg, &disabled, &allow, keep_suppressed);

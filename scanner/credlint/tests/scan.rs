@@ -587,3 +587,51 @@ fn every_policy_check_fires_through_the_binary_and_is_explained() {
         );
     }
 }
+
+/// A tree is judged as a whole: the ClusterRoleBinding in one file meets
+/// the ClusterRole of another (one object per file is the common layout),
+/// and the per-file verdicts of the cross-object checks give way to it.
+#[test]
+fn policy_checks_join_roles_and_bindings_across_files() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "deploy/rbac/role.yaml",
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: secret-reader\nrules:\n  - apiGroups: [\"\"]\n    resources: [secrets]\n    verbs: [get, list]\n",
+    );
+    write(
+        d.path(),
+        "deploy/rbac/binding.yaml",
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: everyone\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: secret-reader\nsubjects:\n  - kind: Group\n    name: system:authenticated\n    apiGroup: rbac.authorization.k8s.io\n",
+    );
+    let (code, v) = json_findings(&[], d.path());
+    assert_eq!(code, 1);
+    let mut got: Vec<(String, String, u64)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "rbac-broad-subject".into(),
+                "deploy/rbac/binding.yaml".into(),
+                10
+            ),
+            (
+                "rbac-secrets-read".into(),
+                "deploy/rbac/role.yaml".into(),
+                7
+            ),
+        ]
+    );
+}

@@ -114,10 +114,27 @@ registry!(
     compose_env_credential,
 );
 
+/// The checks that read several objects together: a pod's service account,
+/// a role's bindings and aggregations. They must see every object at once;
+/// [`run_across`] runs them.
+pub const ACROSS: &[&str] = &[
+    automount_token::META.id,
+    rbac_secrets_read::META.id,
+    rbac_wildcard::META.id,
+    rbac_secrets_via_workloads::META.id,
+    rbac_broad_subject::META.id,
+];
+
 /// Run every object check over a set of objects (one file's, or a whole
 /// cluster's): per-object checks, then the cross-object RBAC and
 /// service-account checks over the whole set.
 pub(crate) fn run_objects(cx: &mut Cx<'_>, objects: &[Object]) {
+    run_each(cx, objects);
+    run_across(cx, objects);
+}
+
+/// The checks that judge each object alone.
+pub(crate) fn run_each(cx: &mut Cx<'_>, objects: &[Object]) {
     for obj in objects {
         match obj.kind.as_str() {
             "EncryptionConfiguration" => {
@@ -151,6 +168,10 @@ pub(crate) fn run_objects(cx: &mut Cx<'_>, objects: &[Object]) {
             }
         }
     }
+}
+
+/// The checks of [`ACROSS`], over the whole set.
+pub(crate) fn run_across(cx: &mut Cx<'_>, objects: &[Object]) {
     automount_token::check(cx, objects);
     let index = crate::rbac::RbacIndex::build(objects, cx.include_defaults);
     rbac_secrets_read::check(cx, &index);
