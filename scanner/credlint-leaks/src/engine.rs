@@ -595,7 +595,6 @@ negative_examples = ["y"]
     #[test]
     fn finds_only_in_windows_and_dedupes() {
         let rs = set();
-        // A made-up value for the test. credlint:allow generic-secret-assignment-quoted
         let text = b"a = 1\ntoken = \"dmo_Qx7vR2mXc9LpT4kW8zNb\"\n";
         let c = rs.scan(text, &mut Scratch::default());
         let ok: Vec<_> = c.iter().filter(|c| c.verdict.is_ok()).collect();

@@ -179,7 +179,6 @@ mod tests {
 
     #[test]
     fn decodes_secret_data_only() {
-        // Made-up values for the test. credlint:allow generic-secret-assignment-quoted
         let y = b"apiVersion: v1\nkind: ConfigMap\ndata:\n  a: aGVsbG8=\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: x\ndata:\n  password: \"aHVudGVyMg==\"\n  user: YWRtaW4=\ntype: Opaque\n";
         let d = secret_data(y);
         assert_eq!(d.len(), 2);

@@ -465,7 +465,6 @@ mod tests {
     /// text) was shown whole in the snippet.
     #[test]
     fn snippets_mask_repeats_of_the_secret() {
-        // A made-up value for the test. credlint:allow generic-secret-assignment-quoted
         let unit = b"password = \"Zq8vN3rT6wY1uB5x\" x=Zq8vN3rT6wY1uB5xZZ\n";
         let idx = LineIndex::new(unit);
         let s = snippet(unit, &idx, 12..28, std::iter::empty(), b"Zq8vN3rT6wY1uB5x");
