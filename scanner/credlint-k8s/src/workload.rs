@@ -114,24 +114,83 @@ pub(crate) fn static_control_plane(obj: &Object) -> bool {
 
 /// The kube-apiserver container, if `obj` is a Pod that runs one.
 pub(crate) fn apiserver(obj: &Object) -> Option<ApiServer<'_>> {
-    if obj.kind != "Pod" {
-        return None;
-    }
-    let spec = obj.at().key("spec")?;
-    for c in containers(&spec) {
-        let command = c
-            .key("command")
-            .map(|a| a.node.strings())
-            .unwrap_or_default();
-        let args = c.key("args").map(|a| a.node.strings()).unwrap_or_default();
-        if program(&c) == Some("kube-apiserver") {
-            let mut flags: Vec<&str> = command.iter().skip(1).copied().collect();
-            flags.extend(args.iter().copied().filter(|a| a.starts_with("--")));
-            return Some(ApiServer {
-                container: c,
-                flags,
-            });
+    for spec in pod_specs(obj) {
+        for c in containers(&spec) {
+            let mut words = c
+                .key("command")
+                .map(|a| a.node.strings())
+                .unwrap_or_default();
+            words.extend(c.key("args").map(|a| a.node.strings()).unwrap_or_default());
+            if let Some(flags) = apiserver_flags(&words) {
+                return Some(ApiServer {
+                    container: c,
+                    flags,
+                });
+            }
         }
     }
     None
+}
+
+/// The flags of a kube-apiserver command line (`command` then `args`):
+/// `kube-apiserver --x`, `hyperkube apiserver --x` (self-hosted clusters
+/// of old), or a shell running one (`sh -c "exec kube-apiserver --x"`).
+fn apiserver_flags<'a>(words: &[&'a str]) -> Option<Vec<&'a str>> {
+    let name = |w: &'a str| w.rsplit('/').next().unwrap_or(w);
+    match name(words.first()?) {
+        "kube-apiserver" => Some(words[1..].to_vec()),
+        "hyperkube"
+            if matches!(
+                words.get(1).map(|w| name(w)),
+                Some("apiserver" | "kube-apiserver")
+            ) =>
+        {
+            Some(words[2..].to_vec())
+        }
+        "sh" | "bash" | "ash" | "dash" => {
+            let script = words.iter().skip_while(|w| **w != "-c").nth(1)?;
+            let mut tokens = script.split_whitespace();
+            tokens.find(|t| name(t) == "kube-apiserver")?;
+            Some(
+                tokens
+                    .take_while(|t| !matches!(*t, "&&" | ";" | "||" | "|"))
+                    .collect(),
+            )
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod apiserver_tests {
+    use crate::cred::testing::objects;
+
+    fn flags(text: &str) -> Option<Vec<String>> {
+        let objs = objects("m.yaml", text);
+        super::apiserver(&objs[0]).map(|a| a.flags.iter().map(|f| f.to_string()).collect())
+    }
+
+    #[test]
+    fn kube_apiserver_command_lines() {
+        let pod = |cmd: &str| {
+            format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\n  namespace: kube-system\nspec:\n  containers:\n    - name: a\n      image: k8s\n{cmd}")
+        };
+        let plain = flags(&pod("      command: [kube-apiserver, --etcd-servers=x]\n      args: [--audit-policy-file=/a.yaml]\n")).unwrap();
+        assert_eq!(plain, ["--etcd-servers=x", "--audit-policy-file=/a.yaml"]);
+        let hk = flags(&pod(
+            "      command: [/hyperkube, apiserver, --encryption-provider-config=/e.yaml]\n",
+        ))
+        .unwrap();
+        assert_eq!(hk, ["--encryption-provider-config=/e.yaml"]);
+        let sh = flags(&pod("      command: [/bin/sh, -c, \"exec /usr/local/bin/kube-apiserver --secure-port=6443 --v=2 && true\"]\n")).unwrap();
+        assert_eq!(sh, ["--secure-port=6443", "--v=2"]);
+        assert!(flags(&pod(
+            "      command: [/bin/sh, -c, \"echo kube-apiserver-not-me\"]\n"
+        ))
+        .is_none());
+        assert!(flags(&pod("      command: [/hyperkube, kubelet, --x]\n")).is_none());
+        // A self-hosted API server in a DaemonSet.
+        let ds = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: kube-apiserver\nspec:\n  template:\n    spec:\n      containers:\n        - name: a\n          command: [/hyperkube, apiserver, --etcd-servers=x]\n";
+        assert_eq!(flags(ds).unwrap(), ["--etcd-servers=x"]);
+    }
 }
