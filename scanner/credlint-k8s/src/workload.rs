@@ -41,12 +41,15 @@ pub(crate) fn containers<'a>(spec: &At<'a>) -> Vec<At<'a>> {
         .collect()
 }
 
-/// The kube-apiserver container of a (static) pod.
+/// The kube-apiserver container of a (static) pod, or the `apiServer`
+/// section of a kubeadm ClusterConfiguration.
 pub(crate) struct ApiServer<'a> {
-    /// The container.
+    /// The container (or the `apiServer` section, or the `kind` key when a
+    /// ClusterConfiguration has none).
     pub container: At<'a>,
-    /// `command[1..]` and `args`, as written.
-    pub flags: Vec<&'a str>,
+    /// `command[1..]` and `args` as written; kubeadm's `extraArgs` as
+    /// `--name=value`.
+    pub flags: Vec<std::borrow::Cow<'a, str>>,
 }
 
 impl ApiServer<'_> {
@@ -114,6 +117,9 @@ pub(crate) fn static_control_plane(obj: &Object) -> bool {
 
 /// The kube-apiserver container, if `obj` is a Pod that runs one.
 pub(crate) fn apiserver(obj: &Object) -> Option<ApiServer<'_>> {
+    if obj.kind == "ClusterConfiguration" && obj.api_version.starts_with("kubeadm.k8s.io/") {
+        return Some(kubeadm_apiserver(obj));
+    }
     for spec in pod_specs(obj) {
         for c in containers(&spec) {
             let mut words = c
@@ -124,12 +130,49 @@ pub(crate) fn apiserver(obj: &Object) -> Option<ApiServer<'_>> {
             if let Some(flags) = apiserver_flags(&words) {
                 return Some(ApiServer {
                     container: c,
-                    flags,
+                    flags: flags.into_iter().map(std::borrow::Cow::Borrowed).collect(),
                 });
             }
         }
     }
     None
+}
+
+/// The API server a kubeadm ClusterConfiguration sets up: its
+/// `apiServer.extraArgs`, a map (`v1beta3`) or a list of `{name, value}`
+/// (`v1beta4`). No `apiServer` section means kubeadm's defaults, which set
+/// neither an encryption config nor an audit policy.
+fn kubeadm_apiserver(obj: &Object) -> ApiServer<'_> {
+    use crate::model::Value;
+    use std::borrow::Cow;
+    let root = obj.at();
+    let section = root.key("apiServer");
+    let mut flags = Vec::new();
+    if let Some(extra) = section.as_ref().and_then(|a| a.key("extraArgs")) {
+        fn text(n: Option<&crate::model::Node>) -> &str {
+            n.and_then(|n| n.scalar_text()).unwrap_or("")
+        }
+        match &extra.node.value {
+            Value::Map(entries) => {
+                for e in entries {
+                    flags.push(Cow::Owned(format!("--{}={}", e.key, text(Some(&e.value)))));
+                }
+            }
+            Value::Seq(items) => {
+                for item in items {
+                    let name = text(item.get("name"));
+                    if !name.is_empty() {
+                        flags.push(Cow::Owned(format!("--{name}={}", text(item.get("value")))));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let container = section
+        .or_else(|| root.key("kind"))
+        .unwrap_or_else(|| root.clone());
+    ApiServer { container, flags }
 }
 
 /// The flags of a kube-apiserver command line (`command` then `args`):
@@ -189,6 +232,20 @@ mod apiserver_tests {
         ))
         .is_none());
         assert!(flags(&pod("      command: [/hyperkube, kubelet, --x]\n")).is_none());
+        // kubeadm: extraArgs as a map (v1beta3) or a list (v1beta4); no
+        // apiServer section at all.
+        let v3 = "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\napiServer:\n  extraArgs:\n    encryption-provider-config: /etc/k/enc.yaml\n";
+        assert_eq!(
+            flags(v3).unwrap(),
+            ["--encryption-provider-config=/etc/k/enc.yaml"]
+        );
+        let v4 = "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\napiServer:\n  extraArgs:\n    - name: audit-policy-file\n      value: /etc/k/audit.yaml\n";
+        assert_eq!(
+            flags(v4).unwrap(),
+            ["--audit-policy-file=/etc/k/audit.yaml"]
+        );
+        let bare = "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: v1.30.0\n";
+        assert_eq!(flags(bare).unwrap(), Vec::<String>::new());
         // A self-hosted API server in a DaemonSet.
         let ds = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: kube-apiserver\nspec:\n  template:\n    spec:\n      containers:\n        - name: a\n          command: [/hyperkube, apiserver, --etcd-servers=x]\n";
         assert_eq!(flags(ds).unwrap(), ["--etcd-servers=x"]);

@@ -42,6 +42,13 @@ const EXPECTED: &[(&str, &[Expect])] = &[
         ],
     ),
     (
+        "apiserver/kubeadm-config.yaml",
+        &[
+            ("apiserver-no-encryption-config", 13, 1),
+            ("audit-policy-secrets", 13, 1),
+        ],
+    ),
+    (
         "audit/request-response.yaml",
         &[("audit-policy-secrets", 8, 5)],
     ),
@@ -205,6 +212,7 @@ const COMPLIANT: &[&str] = &[
     "encryption/compliant-kms-v2.yaml",
     "encryption/compliant-wildcard.yaml",
     "apiserver/compliant-kube-apiserver.yaml",
+    "apiserver/compliant-kubeadm-config.yaml",
     "audit/compliant-policy.yaml",
     "audit/compliant-request-reads.yaml",
     "rbac/compliant-defaults.yaml",

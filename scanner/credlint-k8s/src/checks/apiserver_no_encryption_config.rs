@@ -2,8 +2,12 @@
 //!
 //! ## What it finds
 //! A kube-apiserver pod (the static-pod manifest on a control-plane node,
-//! or the pod read from `kube-system`) whose command line has no
-//! `--encryption-provider-config` flag.
+//! the pod read from `kube-system`, a self-hosted DaemonSet; the binary run
+//! directly, through `hyperkube apiserver` or from `sh -c`) whose command
+//! line has no `--encryption-provider-config` flag — or a kubeadm
+//! `ClusterConfiguration` whose `apiServer.extraArgs` (a map in v1beta3, a
+//! name/value list in v1beta4) does not set `encryption-provider-config`,
+//! so the cluster kubeadm builds from it starts without one.
 //!
 //! ## Why it matters
 //! Without it, every Secret is stored in etcd unencrypted, whatever

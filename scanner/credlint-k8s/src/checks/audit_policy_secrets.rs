@@ -20,7 +20,9 @@
 //!   names) that logs Secret values for a verb it can still decide;
 //! - verbs that no rule covers for every Secret request (unmatched
 //!   requests are not logged), including a policy with no rules;
-//! - a kube-apiserver pod without `--audit-policy-file`.
+//! - a kube-apiserver pod without `--audit-policy-file`, or a kubeadm
+//!   `ClusterConfiguration` whose `apiServer.extraArgs` does not set
+//!   `audit-policy-file`.
 //!
 //! ## Why it matters
 //! The audit log is copied to log pipelines that many more people read
