@@ -1132,7 +1132,9 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
 fn names_a_secret_as_words(key: &[u8]) -> bool {
     static WORDS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     let words = WORDS.get_or_init(|| {
-        let mut list = vec!["pass", "pwd", "secret", "token", "credential"];
+        let mut list: Vec<String> = ["pass", "pwd", "secret", "token", "credential"]
+            .map(String::from)
+            .to_vec();
         for (a, b) in [
             ("api", "key"),
             ("access", "key"),
@@ -1143,7 +1145,7 @@ fn names_a_secret_as_words(key: &[u8]) -> bool {
             ("master", "key"),
         ] {
             for sep in ["", "_", "-", "."] {
-                list.push(Box::leak(format!("{a}{sep}{b}").into_boxed_str()));
+                list.push(format!("{a}{sep}{b}"));
             }
         }
         aho_corasick::AhoCorasick::new(list).expect("secret words")
