@@ -1788,36 +1788,37 @@ mod tests {
         }
         assert!(generic_secret(b"$2b$Qx7vR2mXc9Lp", Some(b"password")).is_ok());
         // URL and netrc passwords: illustrations out, real ones in.
-        let v = Validator::UriPassword;
-        for (pw, user) in [
-            (&b"xyz"[..], &b"abc"[..]),
-            (b"123", b"abc"),
-            (b"smith", b"john"),
-            (b"proxypass", b"proxyuser"),
-            (b"xyzzy", b"jschmoe"),
-            (b"pass%20word", b"user"),
-            (b"p%40ss%3Aword", b"user"),
-            (b"opensesame", b"Aladdin"),
-            (b"user@site", b"anonymous"),
-        ] {
-            assert!(
-                v.check(pw, Some(user)).is_err(),
-                "{}",
-                String::from_utf8_lossy(pw)
-            );
-        }
-        for pw in [
-            &b"kulgrej7"[..],
-            b"s3cr3tP4ss",
-            b"Tq7vR2mXc9Lp",
-            b"%40bc9Kz",
-            b"hunter22x",
-        ] {
-            assert!(
-                v.check(pw, Some(b"app")).is_ok(),
-                "{}",
-                String::from_utf8_lossy(pw)
-            );
+        uri_verdicts(
+            false,
+            &[
+                (b"xyz", b"abc"),
+                (b"123", b"abc"),
+                (b"smith", b"john"),
+                (b"proxypass", b"proxyuser"),
+                (b"xyzzy", b"jschmoe"),
+                (b"pass%20word", b"user"),
+                (b"p%40ss%3Aword", b"user"),
+                (b"opensesame", b"Aladdin"),
+                (b"user@site", b"anonymous"),
+            ],
+        );
+        uri_verdicts(
+            true,
+            &[
+                (b"kulgrej7", b"app"),
+                (b"s3cr3tP4ss", b"app"),
+                (b"Tq7vR2mXc9Lp", b"app"),
+                (b"%40bc9Kz", b"app"),
+                (b"hunter22x", b"app"),
+            ],
+        );
+    }
+
+    /// Each (password, user) pair gets the `uri-password` verdict `ok`.
+    fn uri_verdicts(ok: bool, cases: &[(&[u8], &[u8])]) {
+        for (pw, user) in cases {
+            let got = Validator::UriPassword.check(pw, Some(user)).is_ok();
+            assert_eq!(got, ok, "{}", String::from_utf8_lossy(pw));
         }
     }
 
@@ -1865,25 +1866,23 @@ mod tests {
     /// token is the variable user; the password is GitHub's fixed filler.
     #[test]
     fn uri_passwords_after_a_token_user() {
-        let v = Validator::UriPassword;
-        for (pw, user) in [
-            (&b"x-oauth-basic"[..], &b"$GITHUB_TOKEN"[..]),
-            (b"x-oauth-basic", b"ghuser"),
-            (b"X-OAuth-Basic", b"$TOKEN"),
-            (b"x-access-token", b"$GH_TOKEN"),
-            (b"x-token-auth", b"$BITBUCKET_TOKEN"),
-            (b"basic", b"$API_TOKEN"),
-            (b"whatever", b"%GH_TOKEN%"),
-        ] {
-            assert!(
-                v.check(pw, Some(user)).is_err(),
-                "{}",
-                String::from_utf8_lossy(pw)
-            );
-        }
+        uri_verdicts(
+            false,
+            &[
+                (b"x-oauth-basic", b"$GITHUB_TOKEN"),
+                (b"x-oauth-basic", b"ghuser"),
+                (b"X-OAuth-Basic", b"$TOKEN"),
+                (b"x-access-token", b"$GH_TOKEN"),
+                (b"x-token-auth", b"$BITBUCKET_TOKEN"),
+                (b"basic", b"$API_TOKEN"),
+                (b"whatever", b"%GH_TOKEN%"),
+            ],
+        );
         // A password that looks like one is still one, whoever the user is.
-        assert!(v.check(b"Tq7vR2mXc9Lp", Some(b"$DB_USER")).is_ok());
-        assert!(v.check(b"kulgrej7", Some(b"deploy")).is_ok());
+        uri_verdicts(
+            true,
+            &[(b"Tq7vR2mXc9Lp", b"$DB_USER"), (b"kulgrej7", b"deploy")],
+        );
     }
 
     #[test]
