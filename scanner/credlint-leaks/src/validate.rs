@@ -309,6 +309,9 @@ fn uri_password(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason> {
     {
         return Err(FilterReason::Placeholder("a default or stand-in password"));
     }
+    if let Some(why) = typed_stand_in(&decoded) {
+        return Err(FilterReason::Placeholder(why));
+    }
     let letters_only = decoded.iter().all(u8::is_ascii_alphabetic);
     if memchr::memmem::find(&plain, b"password").is_some()
         || memchr::memmem::find(&plain, b"passwd").is_some()
@@ -905,6 +908,49 @@ pub fn placeholder(value: &[u8]) -> Option<&'static str> {
     None
 }
 
+/// A value typed by hand for a manual or a test, judged only where a rule
+/// has no format to go by (the generic rules, URL and netrc passwords):
+/// six or more characters in a row up the alphabet or the digits
+/// (`tokenabc1234567890`; random base62 holds such a run about once in 30
+/// million positions, random hex once in a million), or a word and a count.
+fn typed_stand_in(value: &[u8]) -> Option<&'static str> {
+    let ascending: Vec<bool> = value
+        .windows(2)
+        .map(|w| {
+            w[0].is_ascii_alphanumeric()
+                && w[1].to_ascii_lowercase() == w[0].to_ascii_lowercase().wrapping_add(1)
+        })
+        .collect();
+    if ascending
+        .chunk_by(|a, b| a == b)
+        .any(|run| run[0] && run.len() >= 5)
+    {
+        return Some("a sequence");
+    }
+    if word_and_count(value) {
+        return Some("a word and 123");
+    }
+    None
+}
+
+/// `Cisco#123`, `Lablab@1234`, `Test@123`, `Esxi@123$%`: one word, a
+/// symbol or two and a count from 0 or 1 — the password manuals and lab
+/// guides print, not one anybody generated.
+fn word_and_count(v: &[u8]) -> bool {
+    let letters = v.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let rest = &v[letters..];
+    let symbols = rest.iter().take_while(|b| b.is_ascii_punctuation()).count();
+    let rest = &rest[symbols..];
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let tail = &rest[digits..];
+    (3..=12).contains(&letters)
+        && (1..=2).contains(&symbols)
+        && digits >= 3
+        && tail.iter().all(u8::is_ascii_punctuation)
+        && matches!(rest[0], b'0' | b'1')
+        && rest[..digits].windows(2).all(|w| w[1] == w[0] + 1)
+}
+
 /// Values that standards print as examples, copied into code, docs and
 /// tests everywhere: RFC 6749's access and refresh tokens, authorization
 /// code, client secret and client credentials (`s6BhdRkqt3:gX1fBat3bV` as
@@ -1028,7 +1074,7 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
     if secret.len() > GENERIC_MAX_LEN {
         return Err(FilterReason::Format("longer than 256 characters"));
     }
-    if let Some(why) = placeholder(secret) {
+    if let Some(why) = placeholder(secret).or_else(|| typed_stand_in(secret)) {
         return Err(FilterReason::Placeholder(why));
     }
     let lower = secret.to_ascii_lowercase();
@@ -1079,6 +1125,10 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
     }
     if is_password_hash(secret) {
         return Err(FilterReason::Format("a password hash, not a password"));
+    }
+    // ARM and Bicep template expressions: `[parameters('adminPassword')]`.
+    if secret.starts_with(b"[") && secret.ends_with(b"]") && secret.contains(&b'(') {
+        return Err(FilterReason::Placeholder("a template expression"));
     }
     if is_scoped_package(secret) {
         return Err(FilterReason::Format("a package name"));
@@ -1778,6 +1828,37 @@ mod tests {
             placeholder(b"ghp_PersonalAccessToken01245678900000000"),
             Some("a run of one repeated character")
         );
+        // Lab-guide passwords, typed runs, ARM expressions (Ansible docs).
+        for v in [
+            &b"Cisco#123"[..],
+            b"Lablab@1234",
+            b"Test@123",
+            b"Esxi@123$%",
+            b"tokenabc1234567890",
+        ] {
+            assert!(
+                typed_stand_in(v).is_some(),
+                "{}",
+                String::from_utf8_lossy(v)
+            );
+            assert!(generic_secret(v, Some(b"password")).is_err());
+        }
+        for v in [
+            &b"Cisco#7294"[..],
+            b"Lablab@132",
+            b"Qx7vR2mXc9Lp@123x",
+            b"hunter22x",
+        ] {
+            assert!(
+                typed_stand_in(v).is_none(),
+                "{}",
+                String::from_utf8_lossy(v)
+            );
+        }
+        assert!(Validator::UriPassword
+            .check(b"Cisco%23123", Some(b"admin"))
+            .is_err());
+        assert!(generic_secret(b"[parameters('adminPassword')]", Some(b"adminPassword")).is_err());
         // Password hashes are kept on purpose (htpasswd, Argo CD).
         for hash in [
             &b"$2a$10$mivhwttXM0U5eBrZGtAG8.VSRL1l9cZNAmaSaqotIzXRBRwID1NT."[..],
