@@ -312,6 +312,10 @@ fn uri_password(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason> {
     if let Some(why) = typed_stand_in(&decoded) {
         return Err(FilterReason::Placeholder(why));
     }
+    // `SAS_POLICY_NAME:SAS_KEY@…`: the names of what goes there.
+    if is_constant_name(&decoded) {
+        return Err(FilterReason::Placeholder("a name to fill in"));
+    }
     let letters_only = decoded.iter().all(u8::is_ascii_alphabetic);
     if memchr::memmem::find(&plain, b"password").is_some()
         || memchr::memmem::find(&plain, b"passwd").is_some()
@@ -728,7 +732,8 @@ fn jwt(secret: &[u8]) -> Result<(), FilterReason> {
     // jwt.io's debugger opens on `{"sub":"1234567890","name":"John Doe",…}`
     // and PyJWT's README encodes `{"some":"payload"}`: both are pasted into
     // docs and tests far more often than into anything that runs.
-    let demo = (claims["sub"] == "1234567890" && claims["name"] == "John Doe")
+    let demo = (claims["sub"] == "1234567890"
+        && (claims["name"] == "John Doe" || claims["iat"] == 1_516_239_022))
         || claims == serde_json::json!({"some": "payload"});
     if demo {
         return Err(FilterReason::Placeholder("a documentation example token"));
@@ -802,6 +807,7 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "not_a_real",
     "not-a-real",
     "anonymous",
+    "blabla",
     "<",
     ">",
     "${",
@@ -1130,6 +1136,9 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
     if secret.starts_with(b"[") && secret.ends_with(b"]") && secret.contains(&b'(') {
         return Err(FilterReason::Placeholder("a template expression"));
     }
+    if is_file_name(secret) {
+        return Err(FilterReason::Format("a file name"));
+    }
     if is_scoped_package(secret) {
         return Err(FilterReason::Format("a package name"));
     }
@@ -1305,6 +1314,19 @@ fn keyboard_mash(s: &[u8]) -> bool {
 /// What stores it (htpasswd, Argo CD's `admin.password`, a users table)
 /// keeps a hash on purpose; it is not the password.
 fn is_password_hash(s: &[u8]) -> bool {
+    // An htpasswd line: `user:` then the hash.
+    if let Some(colon) = memchr::memchr(b':', s) {
+        if colon > 0
+            && s[..colon]
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-@".contains(b))
+        {
+            let rest = &s[colon + 1..];
+            if rest.first() == Some(&b'$') && memchr::memchr(b':', rest).is_none() {
+                return is_password_hash(rest);
+            }
+        }
+    }
     let Some((id, body)) = between(s, b'$') else {
         return false;
     };
@@ -1318,6 +1340,46 @@ fn is_password_hash(s: &[u8]) -> bool {
         && body.iter().all(|b| {
             b.is_ascii_alphanumeric() || matches!(b, b'$' | b'.' | b'/' | b'+' | b'=' | b',' | b'-')
         })
+}
+
+/// `pkcs12.key`, `client-cert.pem`, `secrets.json`: the name of a file that
+/// holds the secret, not the secret.
+fn is_file_name(s: &[u8]) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        "key",
+        "pem",
+        "crt",
+        "cer",
+        "der",
+        "p12",
+        "pfx",
+        "jks",
+        "keystore",
+        "pub",
+        "gpg",
+        "asc",
+        "json",
+        "yaml",
+        "yml",
+        "toml",
+        "txt",
+        "env",
+        "conf",
+        "cfg",
+        "ini",
+        "properties",
+    ];
+    let Some(dot) = memchr::memrchr(b'.', s) else {
+        return false;
+    };
+    let (stem, ext) = (&s[..dot], &s[dot + 1..]);
+    !stem.is_empty()
+        && stem
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(b))
+        && EXTENSIONS
+            .iter()
+            .any(|e| e.as_bytes().eq_ignore_ascii_case(ext))
 }
 
 /// `@scope/name`: an npm package (`require("@isaacs/fs-minipass")`).
@@ -1859,6 +1921,16 @@ mod tests {
             .check(b"Cisco%23123", Some(b"admin"))
             .is_err());
         assert!(generic_secret(b"[parameters('adminPassword')]", Some(b"adminPassword")).is_err());
+        assert!(generic_secret(b"pkcs12.key", Some(b"private_key")).is_err());
+        assert!(generic_secret(b"Qx7vR2.mXc9Lp", Some(b"private_key")).is_ok());
+        assert!(generic_secret(
+            b"test:$2y$05$zgjczyp96jCIp//CGmnWiefhd7G3l54IdsZoV4IwA1UWtd04L0lE2",
+            Some(b"htpasswd")
+        )
+        .is_err());
+        assert!(Validator::UriPassword
+            .check(b"SAS_KEY", Some(b"SAS_POLICY_NAME"))
+            .is_err());
         // Password hashes are kept on purpose (htpasswd, Argo CD).
         for hash in [
             &b"$2a$10$mivhwttXM0U5eBrZGtAG8.VSRL1l9cZNAmaSaqotIzXRBRwID1NT."[..],
@@ -1922,6 +1994,7 @@ mod tests {
             Err(FilterReason::Placeholder(_))
         ));
         assert!(jwt(tok(r#"{"some":"payload"}"#).as_bytes()).is_err());
+        assert!(jwt(tok(r#"{"sub":"1234567890","iat":1516239022}"#).as_bytes()).is_err());
         assert!(
             jwt(tok(r#"{"sub":"svc-billing","iat":1716239022,"exp":1916239022}"#).as_bytes())
                 .is_ok()
