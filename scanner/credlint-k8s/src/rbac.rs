@@ -127,15 +127,18 @@ impl<'a> Rule<'a> {
                     .into_iter()
                     .filter(|v| self.unrestricted(v) || (*v != "create" && self.verb(v)))
                     .collect();
-                if !verbs.is_empty() {
-                    out.push((
-                        format!(
-                            "{} on {r} (can run a pod that mounts any Secret of the namespace and runs as any of its service accounts)",
-                            verbs.join("/")
-                        ),
-                        "resources",
-                    ));
+                if verbs.is_empty() {
+                    continue;
                 }
+                // A pod's spec is fixed once it runs but for its images: updating
+                // a pod swaps in code that reads what that pod mounts; creating
+                // one, or changing a controller's template, mounts anything.
+                let what = if r == "pods" && !verbs.contains(&"create") {
+                    "can swap the image of a running pod: its code then reads the Secrets and token that pod mounts"
+                } else {
+                    "can run a pod that mounts any Secret of the namespace and runs as any of its service accounts"
+                };
+                out.push((format!("{} on {r} ({what})", verbs.join("/")), "resources"));
             }
         }
         let core = self.group("");
@@ -437,5 +440,40 @@ pub(crate) fn emit(
                 format!("{message} (aggregated from ClusterRole `{}`)", from.name),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod workload_path_tests {
+    use crate::cred::testing::objects;
+
+    #[test]
+    fn patching_pods_reads_what_they_mount_patching_controllers_reads_anything() {
+        let objs = objects(
+            "r.yaml",
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\nrules:\n  - apiGroups: ['']\n    resources: [pods]\n    verbs: [patch]\n  - apiGroups: [apps]\n    resources: [deployments]\n    verbs: [patch]\n  - apiGroups: ['']\n    resources: [pods]\n    verbs: [create]\n",
+        );
+        let index = super::RbacIndex::build(&objs, false);
+        let paths: Vec<String> = index
+            .judged_roles()
+            .flat_map(|r| r.rules.iter().flat_map(|x| x.rule.workload_paths()))
+            .map(|(m, _)| m)
+            .collect();
+        assert_eq!(paths.len(), 3, "{paths:?}");
+        assert!(
+            paths[0].starts_with("patch on pods (can swap the image"),
+            "{}",
+            paths[0]
+        );
+        assert!(
+            paths[1].contains("deployments (can run a pod that mounts any Secret"),
+            "{}",
+            paths[1]
+        );
+        assert!(
+            paths[2].contains("create on pods (can run a pod that mounts any Secret"),
+            "{}",
+            paths[2]
+        );
     }
 }
