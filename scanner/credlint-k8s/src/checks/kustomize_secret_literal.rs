@@ -4,7 +4,10 @@
 //! In a `kustomization.yaml`, a `secretGenerator` with `literals`
 //! (a key named like a secret with a real value, or a value the leak
 //! rules recognise) or with `envs`/`env`/`files` — files
-//! of secret values that live in the repository next to it.
+//! of secret values that live in the repository next to it. A public
+//! certificate or public key (`tls.crt`, `ca.pem`… by extension: `.crt`,
+//! `.cer`, `.cert`, `.pub`) is not a secret and is not reported; the
+//! private key beside it is.
 //!
 //! ## Why it matters
 //! The generated Secret's values are in the repository in plain text: the
@@ -66,6 +69,9 @@ pub(crate) fn check(cx: &mut Cx<'_>, obj: &Object) {
             if let Some(list) = g.key(key) {
                 for item in list.items() {
                     let file = item.text().unwrap_or("?");
+                    if key == "files" && public_file(file) {
+                        continue;
+                    }
                     let msg = format!(
                         "secretGenerator `{name}` reads Secret values from `{file}`, a file committed with the kustomization"
                     );
@@ -80,5 +86,46 @@ pub(crate) fn check(cx: &mut Cx<'_>, obj: &Object) {
             );
             cx.text(&META, &path, env.span, &format!("{name}/env/{file}"), msg);
         }
+    }
+}
+
+/// A `files` source that holds public material: a certificate or a public
+/// key, named `key=path` or `path`. Only the extension decides (`.pem` may
+/// hold a private key, so it is not public).
+fn public_file(source: &str) -> bool {
+    let path = source.rsplit_once('=').map_or(source, |(_, p)| p);
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
+    matches!(ext.as_str(), "crt" | "cer" | "cert" | "pub")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cred::testing::{lines, objects, run};
+    use crate::model::Object;
+
+    fn check(text: &str) -> Vec<(String, usize)> {
+        let objs = objects("kustomization.yaml", text);
+        let doc = Object::new(objs[0].root.clone(), objs[0].origin.clone());
+        lines(&run(|cx| super::check(cx, &doc)))
+    }
+
+    /// Regression (hunt 2): a TLS or CA secretGenerator was reported once
+    /// per file, the public certificates as well as the private key.
+    #[test]
+    fn certificates_in_files_are_not_reported_their_keys_are() {
+        let t = "secretGenerator:
+  - name: spire-secrets
+    files:
+      - ca.crt=secrets/dev-ca.crt
+      - ca.key=secrets/dev-ca.key
+  - name: gimc-https
+    files:
+      - tls.key
+      - tls.crt
+      - id_ed25519.pub
+      - bundle.pem
+";
+        let id = "kustomize-secret-literal".to_string();
+        assert_eq!(check(t), vec![(id.clone(), 5), (id.clone(), 8), (id, 11)]);
     }
 }
