@@ -815,7 +815,6 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "{{",
     "}}",
     "$(",
-    "%(",
     "#{",
     "os.environ",
     "os.getenv",
@@ -846,6 +845,21 @@ fn written_word(w: &[u8]) -> bool {
             .any(|k| letters[k].is_ascii_uppercase() && word(&letters[..k]) && word(&letters[k..]))
 }
 
+/// Whether `value` holds a Python %-format field, `%(name)`: a template
+/// filled in at run time (`%(db_password)s`, supervisord's `%(ENV_X)s`).
+/// `%(` alone is not one: Django's key alphabet has both characters, so a
+/// random 50-character Django key holds it about one time in fifty.
+fn python_format(value: &[u8]) -> bool {
+    memchr::memmem::find_iter(value, b"%(").any(|i| {
+        let rest = &value[i + 2..];
+        let name = rest
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+            .unwrap_or(rest.len());
+        name > 0 && !rest[0].is_ascii_digit() && rest.get(name) == Some(&b')')
+    })
+}
+
 /// Why `value` is a placeholder or a reference, if it is one.
 pub fn placeholder(value: &[u8]) -> Option<&'static str> {
     // One pass for all the words (every candidate goes through here, most
@@ -867,6 +881,9 @@ pub fn placeholder(value: &[u8]) -> Option<&'static str> {
         .min()
     {
         return Some(PLACEHOLDER_WORDS[first]);
+    }
+    if python_format(value) {
+        return Some("%(");
     }
     // One repeated character (`aaaaaaaa`, `00000000`), or a long run of
     // one after the start (`ghp_PersonalAccessToken01245678900000000`):
@@ -1133,7 +1150,7 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
         return Err(FilterReason::Format("a password hash, not a password"));
     }
     // ARM and Bicep template expressions: `[parameters('adminPassword')]`.
-    if secret.starts_with(b"[") && secret.ends_with(b"]") && secret.contains(&b'(') {
+    if secret.starts_with(b"[") && secret.contains(&b'(') {
         return Err(FilterReason::Placeholder("a template expression"));
     }
     if is_file_name(secret) {
@@ -1144,6 +1161,9 @@ fn generic_secret(secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason>
     }
     if encoded_stand_in(secret) {
         return Err(FilterReason::Placeholder("a stand-in, base64-encoded"));
+    }
+    if is_call(secret) {
+        return Err(FilterReason::Format("a function call"));
     }
     if is_identifier(secret) || is_constant_name(secret) {
         return Err(FilterReason::Format("an identifier or a reference"));
@@ -1245,6 +1265,56 @@ fn is_code_between_strings(s: &[u8]) -> bool {
     let expr = inner.strip_suffix(b"()").unwrap_or(inner);
     let parts: Vec<&[u8]> = expr.split(|&b| b == b'.').collect();
     parts.iter().all(|p| ident(p)) && (parts.len() >= 2 || expr.len() < inner.len())
+}
+
+/// Code, not a value, where a call or its argument list was cut by the end
+/// of the line: `self._get_token(`, `os.path.expanduser(`,
+/// `crate::config::path(`, `ObjectStoreAccessKey(`, `Credentials(key,` — a
+/// name written as words, then `(` — or `self.conn.auth_token)` (the end
+/// of an argument list). `Qm7(xT2vR9)pL4` is a password.
+fn is_call(s: &[u8]) -> bool {
+    let s = s.strip_suffix(b":").unwrap_or(s);
+    match memchr::memchr(b'(', s) {
+        Some(open) => words_name(&s[..open]),
+        None => s.strip_suffix(b")").is_some_and(words_name),
+    }
+}
+
+/// A dotted or `::` path whose parts are words: lower-case, Capitalised
+/// or upper-case humps (`IDTokenCredentials` is ID|Token|Credentials),
+/// digits only at a hump's end (`sha256`, `v2`), four letters or more in
+/// all.
+fn words_name(name: &[u8]) -> bool {
+    let hump_ok = |h: &[u8]| {
+        let letters = h.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        let (word, digits) = h.split_at(letters);
+        !word.is_empty()
+            && digits.iter().all(u8::is_ascii_digit)
+            && (word[1..].iter().all(u8::is_ascii_lowercase)
+                || word.len() <= 5 && word.iter().all(u8::is_ascii_uppercase))
+    };
+    let is_sep = |b: &u8| matches!(b, b'.' | b':' | b'_' | b'$');
+    name.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 4
+        && name.iter().all(|b| b.is_ascii_alphanumeric() || is_sep(b))
+        && name.split(is_sep).filter(|p| !p.is_empty()).all(|part| {
+            // Humps start at an upper-case letter after a lower-case letter
+            // or a digit, and at the last capital of an acronym before a
+            // lower-case letter (`IDToken` → ID|Token).
+            let mut start = 0;
+            for i in 1..part.len() {
+                let up = part[i].is_ascii_uppercase();
+                let after_lower = !part[i - 1].is_ascii_uppercase();
+                let acronym_end = part[i - 1].is_ascii_uppercase()
+                    && part.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+                if up && (after_lower || acronym_end) {
+                    if !hump_ok(&part[start..i]) {
+                        return false;
+                    }
+                    start = i;
+                }
+            }
+            hump_ok(&part[start..])
+        })
 }
 
 /// `TEST_DATA_BASE64`, `AES_256_KEY`: a constant's name (upper-case words
@@ -1814,6 +1884,34 @@ mod tests {
         assert!(ok("&YmQPt4hDRuQJ7n", "db_password").is_ok());
     }
 
+    /// Regression (hunt 2): a Django key holding `%(` was dropped as a
+    /// Python format string (and, in a `.env` file, never matched: the
+    /// unquoted rule stopped at `(`). Values computed by a call, which the
+    /// rule's parentheses now let through, are still dropped.
+    #[test]
+    fn percent_paren_in_a_key_is_not_a_format_string_calls_are_dropped() {
+        for call in [
+            &b"getpass.getpass()"[..],
+            b"os.urandom(24)",
+            b"hashlib.sha256(seed).hexdigest()",
+            b"$(./scripts/get-token.sh)",
+        ] {
+            assert!(
+                generic_secret(call, Some(b"secret_key")).is_err(),
+                "{call:?}"
+            );
+        }
+        for secret in [
+            &b"django-insecure-t3^k9%(2#-qwz&8vbn5mx71w--*@_%4hj6&_p-)lre8s%fd"[..],
+            b"Qm7(xT2vR9)pL4",
+        ] {
+            assert!(
+                generic_secret(secret, Some(b"SECRET_KEY")).is_ok(),
+                "{secret:?}"
+            );
+        }
+    }
+
     #[test]
     fn illustrations_seen_in_real_manuals() {
         // Alphabet runs with a few changes (AWS CLI examples), long enough
@@ -1922,6 +2020,28 @@ mod tests {
             .is_err());
         assert!(generic_secret(b"[parameters('adminPassword')]", Some(b"adminPassword")).is_err());
         assert!(generic_secret(b"pkcs12.key", Some(b"private_key")).is_err());
+        for call in [
+            &b"self._get_authorization_token("[..],
+            b"os.path.expanduser(",
+            b"Credentials(key,",
+            b"crate::config::cache::access::trusted_file_path(",
+            b"ObjectStoreAccessKeyPost(",
+            b"self.conn.auth_token)",
+            b"request.resource_owner_key):",
+            b"Base64Encoder(",
+            b"CFStringRef.in_dll(",
+            b"self.client.oauth.v2.token.create(",
+            b"netapp_utils.zapi.NaElement.create_node_with_children(",
+            b"compute_engine.IDTokenCredentials(",
+            b"x_auth_token)",
+            b"OAuthAuthorizer(",
+        ] {
+            assert!(
+                generic_secret(call, Some(b"token")).is_err(),
+                "{}",
+                String::from_utf8_lossy(call)
+            );
+        }
         assert!(generic_secret(b"Qx7vR2.mXc9Lp", Some(b"private_key")).is_ok());
         assert!(generic_secret(
             b"test:$2y$05$zgjczyp96jCIp//CGmnWiefhd7G3l54IdsZoV4IwA1UWtd04L0lE2",
