@@ -266,12 +266,17 @@ pub(crate) fn reference(value: &str) -> bool {
         || v.contains("{{")
         || v.strip_prefix('$')
             .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
-        || (v.len() > 2
-            && v.starts_with('%')
-            && v.ends_with('%')
-            && v[1..v.len() - 1]
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        || windows_variable(v)
+}
+
+/// `%NAME%`: a Windows environment variable.
+pub(crate) fn windows_variable(v: &str) -> bool {
+    v.len() > 2
+        && v.starts_with('%')
+        && v.ends_with('%')
+        && v[1..v.len() - 1]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// Marks of a value left for someone to fill in (`<password>`, `xxxx`,

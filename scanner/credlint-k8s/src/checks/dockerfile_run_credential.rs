@@ -56,13 +56,7 @@ pub static META: CheckMeta = CheckMeta {
 /// Whether `user` is a variable (`$TOKEN`, `${TOKEN}`, `%TOKEN%`).
 fn variable(user: &str) -> bool {
     let u = user.trim_matches(['"', '\'']);
-    u.starts_with('$')
-        || (u.len() > 2
-            && u.starts_with('%')
-            && u.ends_with('%')
-            && u[1..u.len() - 1]
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+    u.starts_with('$') || crate::cred::windows_variable(u)
 }
 
 /// Whether `user:pass` is a token passed as the user name with a fixed
