@@ -7,6 +7,7 @@
 //! ([`LineIndex`]), secret masking ([`SecretValue`]) and stable fingerprints
 //! ([`fingerprint`]). It has no I/O and never prints.
 
+mod confidence;
 mod finding;
 mod lines;
 mod meta;
@@ -14,6 +15,7 @@ mod secret;
 mod severity;
 mod time;
 
+pub use confidence::{Confidence, ConfidenceParseError};
 pub use finding::{
     fingerprint, CommitInfo, Finding, FindingKind, Location, ObjectRef, Snippet, Span, Suppression,
 };

@@ -9,7 +9,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use credlint_core::Severity;
+use credlint_core::{Confidence, Severity};
 use regex::bytes::Regex;
 use serde::Deserialize;
 
@@ -27,6 +27,10 @@ pub struct RuleSpec {
     pub description: String,
     /// Severity of a hit.
     pub severity: Severity,
+    /// How sure a match makes us (default: `high` for a vendor rule,
+    /// `medium` for a generic one); a validator may lower it per value.
+    #[serde(default)]
+    pub confidence: Option<Confidence>,
     /// Free tags (`cloud`, `source-hosting`, `generic`, ...).
     #[serde(default)]
     pub tags: Vec<String>,
