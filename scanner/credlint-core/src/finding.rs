@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::{SecretValue, Severity};
+use crate::{Confidence, SecretValue, Severity};
 
 /// Whether a finding comes from a leak rule (data) or a policy check (code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -174,6 +174,8 @@ pub struct Finding {
     pub kind: FindingKind,
     /// Severity after config overrides.
     pub severity: Severity,
+    /// How likely the finding is real (see [`Confidence`]).
+    pub confidence: Confidence,
     /// One-sentence message for this occurrence.
     pub message: String,
     /// Where it is.

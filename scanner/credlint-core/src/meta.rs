@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::{FindingKind, Severity};
+use crate::{Confidence, FindingKind, Severity};
 
 /// Description of one leak rule or policy check.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -15,6 +15,8 @@ pub struct RuleMeta {
     pub kind: FindingKind,
     /// Default severity.
     pub severity: Severity,
+    /// Confidence of a typical finding (a value may lower it).
+    pub confidence: Confidence,
     /// One sentence.
     pub short_description: String,
     /// One paragraph: what it finds and why it matters.

@@ -96,6 +96,7 @@ impl<'a> Cx<'a> {
             rule_name: meta.name.to_string(),
             kind: FindingKind::Policy,
             severity: meta.severity,
+            confidence: credlint_core::Confidence::High,
             message,
             location,
             secret: None,

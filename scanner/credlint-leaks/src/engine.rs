@@ -14,6 +14,8 @@ use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind};
 
+use credlint_core::Confidence;
+
 use crate::rule::{embedded_files, parse_rule_file, Rule, RuleError, Trust};
 use crate::validate::{placeholder, shannon_entropy, FilterReason};
 
@@ -41,6 +43,9 @@ pub struct Candidate {
     pub whole: Range<usize>,
     /// `Ok` when reported; the reason when a filter dropped it.
     pub verdict: Result<(), FilterReason>,
+    /// How likely the match is a real credential: the rule's default,
+    /// lowered by what the value looks like (see [`crate::generic`]).
+    pub confidence: Confidence,
 }
 
 /// Reusable per-thread buffers, so a scan allocates nothing on a clean unit.
@@ -447,43 +452,83 @@ impl RuleSet {
             let key = key_idx
                 .and_then(|k| locs.get(k))
                 .map(|(a, b)| &window[a..b]);
+            let (verdict, confidence) = self.filter(rule, secret, key);
             out.push(Candidate {
                 rule: ri,
                 secret: start + ss..start + se,
                 whole: start + whole.start()..start + whole.end(),
-                verdict: self.filter(rule, secret, key),
+                verdict,
+                confidence,
             });
         }
     }
 
-    fn filter(&self, rule: &Rule, secret: &[u8], key: Option<&[u8]>) -> Result<(), FilterReason> {
-        if let Some(min) = rule.spec.min_entropy {
-            let e = shannon_entropy(secret);
-            if e < min {
-                return Err(FilterReason::Entropy {
-                    found: format!("{e:.2}"),
-                    min: format!("{min:.2}"),
-                });
+    /// The verdict on one match, and its confidence: the rule's default,
+    /// or for a value-judging validator its judgement (never above the
+    /// rule's own `confidence` when it sets one).
+    fn filter(
+        &self,
+        rule: &Rule,
+        secret: &[u8],
+        key: Option<&[u8]>,
+    ) -> (Result<(), FilterReason>, Confidence) {
+        let mut confidence = rule.default_confidence();
+        let verdict = (|| {
+            if let Some(min) = rule.spec.min_entropy {
+                let e = shannon_entropy(secret);
+                if e < min {
+                    return Err(FilterReason::Entropy {
+                        found: format!("{e:.2}"),
+                        min: format!("{min:.2}"),
+                    });
+                }
             }
-        }
-        if !rule.spec.no_placeholder_check {
-            if let Some(why) = placeholder(secret) {
-                return Err(FilterReason::Placeholder(why));
+            if !rule.spec.no_placeholder_check {
+                if let Some(why) = placeholder(secret) {
+                    return Err(FilterReason::Placeholder(why));
+                }
             }
-        }
-        if let Some(v) = rule.validator {
-            v.check(secret, key)?;
-        }
-        if rule.allow.iter().any(|a| a.is_match(secret)) {
-            return Err(FilterReason::RuleAllow);
-        }
-        Ok(())
+            if let Some(v) = rule.validator {
+                if let Some(judged) = v.judge(secret, key)? {
+                    confidence = rule.spec.confidence.map_or(judged, |c| c.min(judged));
+                }
+            }
+            if rule.allow.iter().any(|a| a.is_match(secret)) {
+                return Err(FilterReason::RuleAllow);
+            }
+            Ok(())
+        })();
+        (verdict, confidence)
     }
 
     /// Where two accepted candidates of different rules overlap on the
     /// secret, keep the specific one (then the more severe, then the first
     /// loaded) and mark the other a duplicate.
     fn drop_duplicates(&self, out: &mut [Candidate]) {
+        // One value, one verdict: a value whose format a vendor rule
+        // recognised and rejected (a checksum that does not match) is not
+        // reported again by a generic rule.
+        for i in 0..out.len() {
+            let r = &self.rules[out[i].rule].spec;
+            let rejected = match &out[i].verdict {
+                Err(why @ FilterReason::Checksum) if !r.generic => Some(why.clone()),
+                _ => None,
+            };
+            let Some(why) = rejected else { continue };
+            let span = out[i].secret.clone();
+            for o in out.iter_mut() {
+                if o.verdict.is_ok()
+                    && self.rules[o.rule].spec.generic
+                    && o.secret.start < span.end
+                    && span.start < o.secret.end
+                {
+                    o.verdict = Err(FilterReason::RejectedBy(
+                        r.id.clone(),
+                        Box::new(why.clone()),
+                    ));
+                }
+            }
+        }
         let rank = |c: &Candidate| {
             let r = &self.rules[c.rule];
             (!r.spec.generic, r.spec.severity, std::cmp::Reverse(c.rule))

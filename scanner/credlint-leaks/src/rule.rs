@@ -246,11 +246,31 @@ pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
 }
 
 impl Rule {
+    /// The confidence of a match before its value is judged: the rule's
+    /// own `confidence`, else `medium` for a generic rule and `high` for a
+    /// vendor format.
+    pub fn default_confidence(&self) -> Confidence {
+        self.spec.confidence.unwrap_or(if self.spec.generic {
+            Confidence::Medium
+        } else {
+            Confidence::High
+        })
+    }
+
     /// What reporters and `credlint explain` show for this rule.
     pub fn meta(&self) -> credlint_core::RuleMeta {
         let s = &self.spec;
         let mut md = format!("# {} (`{}`)\n\n{}\n\n", s.name, s.id, s.description);
         md.push_str(&format!("**Severity:** {}\n\n", s.severity));
+        md.push_str(&format!(
+            "**Confidence:** {}{}\n\n",
+            self.default_confidence(),
+            match s.validator.as_deref() {
+                Some("generic-secret" | "generic-secret-strict") => " at most; each value is judged: a random value under a key, token or secret name is medium (high at 32+ characters of three classes, or 40+ hex); under a password name a random value is medium (high at 16+ characters of three classes), a human-chosen one medium at 8+ characters of three classes and low otherwise; a UUID, a service default, or a human-looking value under a key name is low. Words, identifiers, references, placeholders, paths, numbers and hashes are not reported. Low findings are shown with `--confidence low`.",
+                Some("uri-password" | "base64-user-pass-strict") => " at most; a random password is high, a human-chosen one medium, words and service defaults (`postgres`, `root`, `guest`) low; stand-ins (`password`, `changeme`) and references are not reported.",
+                _ => " (the format alone decides).",
+            }
+        ));
         md.push_str("## What it finds\n\n");
         md.push_str(&format!(
             "Text containing one of the keywords {} where the pattern `{}` matches",
@@ -289,6 +309,7 @@ impl Rule {
             name: s.name.clone(),
             kind: credlint_core::FindingKind::Leak,
             severity: s.severity,
+            confidence: self.default_confidence(),
             short_description: s.name.clone(),
             full_description: s.description.clone(),
             help_markdown: md,

@@ -144,9 +144,15 @@ pub(crate) fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
 
 fn frame(f: &Finding, reveal: bool, paint: &Paint, w: &mut dyn Write) -> io::Result<()> {
     let blue = Style::new().fg_color(Some(AnsiColor::Blue.into())).bold();
+    // Confidence is shown where it is not high: a reader weighs a
+    // human-looking password differently from a checksummed token.
+    let confidence = match f.confidence {
+        credlint_core::Confidence::High => String::new(),
+        c => format!(" ({c} confidence)"),
+    };
     writeln!(
         w,
-        "{} {}  {}",
+        "{} {}  {}{confidence}",
         paint.p(
             sev_style(f.severity),
             &format!("{:<8}", f.severity.as_str())

@@ -15,6 +15,7 @@ pub fn finding_json(f: &Finding, reveal: bool) -> Value {
     o.insert("rule_name".into(), json!(f.rule_name));
     o.insert("kind".into(), json!(f.kind));
     o.insert("severity".into(), json!(f.severity));
+    o.insert("confidence".into(), json!(f.confidence));
     o.insert("message".into(), json!(f.message));
     o.insert("path".into(), json!(f.display_path()));
     if let Some(s) = &f.location.span {

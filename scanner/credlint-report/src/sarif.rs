@@ -47,7 +47,7 @@ pub(crate) fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
             "defaultConfiguration": { "level": meta.severity.sarif_level() },
             "properties": {
                 "tags": tags,
-                "precision": "high",
+                "precision": meta.confidence.sarif_precision(),
                 "security-severity": meta.severity.security_severity(),
                 "problem.severity": match meta.severity.sarif_level() { "error" => "error", "warning" => "warning", _ => "recommendation" },
             }
@@ -174,7 +174,7 @@ fn result(f: &Finding, rule_index: usize, reveal: bool) -> Value {
             "kind": "object",
         }]);
     }
-    let mut props = json!({ "severity": f.severity, "kind": f.kind });
+    let mut props = json!({ "severity": f.severity, "confidence": f.confidence, "kind": f.kind });
     for (k, v) in &f.properties {
         props[k] = v.clone();
     }
@@ -188,6 +188,7 @@ fn result(f: &Finding, rule_index: usize, reveal: bool) -> Value {
         "ruleId": f.rule_id,
         "ruleIndex": rule_index,
         "level": f.severity.sarif_level(),
+        "rank": f.confidence.sarif_rank(),
         "message": { "text": text },
         "locations": [location],
         "partialFingerprints": {
@@ -257,6 +258,7 @@ mod tests {
             rule_name: "R".into(),
             kind: FindingKind::Leak,
             severity,
+            confidence: credlint_core::Confidence::High,
             message: format!("m{i}"),
             location: credlint_core::Location {
                 path: Some(format!("f{i}.txt")),

@@ -11,6 +11,7 @@ fn finding_with_commit(id: &str) -> Finding {
         rule_name: "R".into(),
         kind: FindingKind::Leak,
         severity: Severity::High,
+        confidence: credlint_core::Confidence::High,
         message: "m".into(),
         location: Location {
             path: Some("a.txt".into()),

@@ -275,6 +275,7 @@ impl UnitScanner {
                 rule_name: rule.spec.name.clone(),
                 kind: FindingKind::Leak,
                 severity: rule.spec.severity,
+                confidence: c.confidence,
                 message,
                 fingerprint: fingerprint(&[&rule.spec.id, path, secret.expose()]),
                 location: Location {

@@ -296,6 +296,7 @@ mod tests {
             rule_name: "R".into(),
             kind: FindingKind::Leak,
             severity: Severity::High,
+            confidence: credlint_core::Confidence::High,
             message: "m".into(),
             location: Location {
                 path: Some(path.into()),

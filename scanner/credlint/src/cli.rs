@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use credlint_core::Severity;
+use credlint_core::{Confidence, Severity};
 
 /// Finds leaked credentials and Kubernetes secret-hygiene problems.
 #[derive(Debug, Parser)]
@@ -70,6 +70,11 @@ pub struct OutputArgs {
     /// Exit 1 when a finding is at or above this severity.
     #[arg(long, value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
+    /// Report findings at or above this confidence: high, medium (the
+    /// default) or low (adds human-looking passwords, UUID keys, service
+    /// defaults).
+    #[arg(long, value_parser = parse_confidence, env = "CREDLINT_CONFIDENCE")]
+    pub confidence: Option<Confidence>,
     /// Print secrets whole. Without it every output masks them.
     #[arg(long)]
     pub reveal: bool,
@@ -140,6 +145,11 @@ pub struct RulesArgs {
 pub struct ExplainArgs {
     /// Rule or check id.
     pub id: String,
+}
+
+fn parse_confidence(s: &str) -> Result<Confidence, String> {
+    s.parse()
+        .map_err(|e: credlint_core::ConfidenceParseError| e.to_string())
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {

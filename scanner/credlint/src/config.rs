@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use credlint_core::Severity;
+use credlint_core::{Confidence, Severity};
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +20,9 @@ pub struct Config {
     /// Findings at or above this severity fail the run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_on: Option<Severity>,
+    /// Report findings at or above this confidence (default `medium`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
     /// What to walk.
     #[serde(default)]
     pub scan: ScanSection,

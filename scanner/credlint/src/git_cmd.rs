@@ -119,7 +119,14 @@ fn run(
         .collect();
     let mut disabled = cfg.config.rules.disable.clone();
     disabled.extend(out.disable.iter().cloned());
-    let findings = output::post_filter(findings, &cfg, &disabled, &allow, out.show_filtered);
+    let findings = output::post_filter(
+        findings,
+        &cfg,
+        &disabled,
+        &allow,
+        out.show_filtered,
+        output::min_confidence(out, &cfg),
+    );
     // Warnings name the unit first (`path (blob id): ...`): none for
     // excluded paths either.
     let mut notices: Vec<Notice> = report

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use credlint_core::{Finding, RuleMeta, Severity, Suppression};
+use credlint_core::{Confidence, Finding, RuleMeta, Severity, Suppression};
 use credlint_report::{write_report, Format, Notice, Report, Summary};
 use miette::{IntoDiagnostic, WrapErr};
 
@@ -16,6 +16,16 @@ use crate::config::Loaded;
 
 /// Default failure threshold.
 pub const DEFAULT_FAIL_ON: Severity = Severity::Low;
+
+/// Default confidence threshold: high and medium are shown.
+pub const DEFAULT_CONFIDENCE: Confidence = Confidence::Medium;
+
+/// The confidence threshold of this run: the command line, the config, the default.
+pub fn min_confidence(out: &OutputArgs, cfg: &Loaded) -> Confidence {
+    out.confidence
+        .or(cfg.config.confidence)
+        .unwrap_or(DEFAULT_CONFIDENCE)
+}
 
 /// Config allowlists compiled once.
 pub struct Allowlist {
@@ -126,11 +136,18 @@ pub fn post_filter(
     disabled: &[String],
     allow: &Allowlist,
     keep_suppressed: bool,
+    min_confidence: Confidence,
 ) -> Vec<Finding> {
     findings.retain(|f| !disabled.contains(&f.rule_id));
     for f in &mut findings {
         if let Some(sev) = cfg.config.rules.severity.get(&f.rule_id) {
             f.severity = *sev;
+        }
+        if f.suppressed.is_none() && f.confidence < min_confidence {
+            f.suppressed = Some(Suppression::Filter(format!(
+                "confidence {} (below {min_confidence}; `--confidence {}` shows it)",
+                f.confidence, f.confidence
+            )));
         }
         if f.suppressed.is_none() {
             if let Some(why) = allow.matches(f) {

@@ -249,7 +249,21 @@ pub fn scan_files(
     judge_across(&mut report.findings, &across, &rules);
     let mut disabled = cfg.config.rules.disable.clone();
     disabled.extend(args.out.disable.iter().cloned());
-    let findings = output::post_filter(report.findings, &cfg, &disabled, &allow, keep_suppressed);
+    // A baseline records every level, so that a later run at any
+    // `--confidence` finds its entries.
+    let min_confidence = if with_baseline {
+        output::min_confidence(&args.out, &cfg)
+    } else {
+        credlint_core::Confidence::Low
+    };
+    let findings = output::post_filter(
+        report.findings,
+        &cfg,
+        &disabled,
+        &allow,
+        keep_suppressed,
+        min_confidence,
+    );
     let notices: Vec<Notice> = report
         .warnings
         .into_iter()

@@ -59,6 +59,7 @@ impl LiveCheck {
             name: self.name.to_string(),
             kind: FindingKind::Policy,
             severity: self.severity,
+            confidence: credlint_core::Confidence::High,
             short_description: self.short.to_string(),
             full_description: format!("{} {}", section("What it finds"), section("Why it matters"))
                 .trim()
@@ -97,6 +98,7 @@ pub(crate) fn finding(
         rule_name: meta.name.to_string(),
         kind: FindingKind::Policy,
         severity,
+        confidence: credlint_core::Confidence::High,
         message,
         location: Location {
             path: None,

@@ -70,6 +70,7 @@ impl CheckMeta {
             name: self.name.to_string(),
             kind: FindingKind::Policy,
             severity: self.severity,
+            confidence: credlint_core::Confidence::High,
             short_description: self.short.to_string(),
             full_description: full,
             help_markdown: help.to_string(),
