@@ -13,6 +13,10 @@ pub enum KeyKind {
     Salt,
     /// A key, token, secret or credential: usually generated.
     Secret,
+    /// A name that only ends in `key` (`TWITTER_KEY`, `lastfmKey`, `"key"`):
+    /// many such keys are not secrets (`sort_key`, `cache_key`), so only a
+    /// random value counts.
+    Key,
 }
 
 /// The key's letters and digits, lowercased (`DB_Password` → `dbpassword`).
@@ -69,7 +73,35 @@ pub fn key_kind(key: &[u8]) -> KeyKind {
     if PASSWORD_WORDS.iter().any(|w| has(w)) && !NOT_PASSWORD.iter().any(|w| has(w)) {
         return KeyKind::Password;
     }
+    if !STRONG_WORDS.iter().any(|w| has(w)) && last == b"key" {
+        return KeyKind::Key;
+    }
     KeyKind::Secret
+}
+
+/// Words that make a `…key` name a secret's name on their own.
+const STRONG_WORDS: &[&str] = &[
+    "secret", "token", "api", "private", "access", "auth", "signing", "encryption", "master",
+    "credential", "client", "consumer", "app", "license", "hmac", "jwt", "session", "crypt",
+];
+
+/// Names ending in `key` that hold no secret: database and cache keys,
+/// public halves, lookups.
+pub const NOT_SECRET_KEYS: &[&str] = &[
+    "public", "primary", "foreign", "sort", "partition", "cache", "map", "lookup", "index",
+    "unique", "routing", "shard", "object", "idempotency", "dedup", "hash", "group", "row",
+    "column", "composite", "natural", "surrogate", "registry", "translation", "label", "field",
+    "attribute", "property", "hot", "short", "keyboard", "monkey", "turkey", "hockey", "jockey",
+    "whiskey", "donkey", "storage", "redis", "s3", "bucket", "cursor", "page", "entity", "react",
+    "tab", "menu", "i18n", "message", "msg", "locale", "lang", "sign", "pub", "ssh", "gpg",
+];
+
+/// Whether a `…key` name names a non-secret key (`sort_key`, `publicKey`).
+pub fn names_a_non_secret_key(key: &[u8]) -> bool {
+    let f = folded(key);
+    NOT_SECRET_KEYS
+        .iter()
+        .any(|w| memchr::memmem::find(&f, w.as_bytes()).is_some())
 }
 
 /// The key's last word, lowercased: `db.admin_password` → `password`,
@@ -126,9 +158,12 @@ mod tests {
             "AUTH_TOKEN",
             "passport_secret",
             "active_token",
-            "seedling_key",
+            "consumer_key",
         ] {
             assert_eq!(key_kind(k.as_bytes()), KeyKind::Secret, "{k}");
+        }
+        for k in ["TWITTER_KEY", "lastfmKey", "key", "seedling_key", "pd_key"] {
+            assert_eq!(key_kind(k.as_bytes()), KeyKind::Key, "{k}");
         }
     }
 

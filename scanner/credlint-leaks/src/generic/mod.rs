@@ -94,6 +94,24 @@ pub fn judge(secret: &[u8], key: Option<&[u8]>, strict: bool) -> Result<Confiden
         }
     }
     let hex = n >= 32 && secret.iter().all(u8::is_ascii_hexdigit);
+    if kind == KeyKind::Key {
+        // Only a random value, of a secret's length, under a name that is
+        // not a database or cache key.
+        if key.is_some_and(lexicon::names_a_non_secret_key) {
+            return Err(FilterReason::Format("key names a non-secret key"));
+        }
+        if randomness != Randomness::Random || n < 16 {
+            return Err(FilterReason::Format("not random enough for a key of that name"));
+        }
+        if secret.iter().all(u8::is_ascii_hexdigit) && key.is_some_and(key_names_a_hash) {
+            return Err(FilterReason::Format("a hash or an id (the key says so)"));
+        }
+        return Ok(if secret.iter().all(u8::is_ascii_hexdigit) || s.classes < 2 {
+            Confidence::Low
+        } else {
+            Confidence::Medium
+        });
+    }
     if hex && key.is_some_and(key_names_a_hash) {
         return Err(FilterReason::Format("a hash or an id (the key says so)"));
     }
@@ -162,13 +180,14 @@ fn not_a_value(
     let n = secret.len();
     let min = match kind {
         KeyKind::Password => 3,
+        KeyKind::Key => 16,
         _ => 8,
     };
     if n < min {
-        return Err(FilterReason::Format(if min == 3 {
-            "shorter than 3 characters"
-        } else {
-            "shorter than 8 characters"
+        return Err(FilterReason::Format(match min {
+            3 => "shorter than 3 characters",
+            8 => "shorter than 8 characters",
+            _ => "shorter than 16 characters",
         }));
     }
     if n > MAX_LEN {
