@@ -38,7 +38,9 @@ what it reports with no option: credlint high+medium (until `--confidence
 low` exists), Kingfisher high+medium (its default `--confidence medium`),
 Betterleaks all, CredSweeper all, detect-secrets all.
 
-Real trees: findings at each tool's default level, per 100 MB of scanned
+Real trees: findings at each tool's default level (a judgments.tsv line is
+`path:line<TAB>credential|not<TAB>kind<TAB>reason`, path absolute or under
+bench/data/realcode/), per 100 MB of scanned
 bytes, and how many of them `judgments.tsv` (path:line, credential|not) calls
 credentials, not credentials, or leaves unjudged. False alarms per 100 MB =
 findings judged `not` + findings not judged at all (unjudged are counted as
@@ -113,9 +115,21 @@ def lvl(x, default="high"):
     return {"strong": "high", "moderate": "medium", "weak": "low"}.get(x, x if x in LEVELS else default)
 
 
-def run_tool(tool, target, work, timeout):
+def run_tool(tool, target, work, timeout, reuse=False):
     """Returns (findings [{path, line, level, rule}], stats dict)."""
     os.makedirs(work, exist_ok=True)
+    norm, stf = os.path.join(work, f"{tool}.jsonl"), os.path.join(work, f"{tool}.stats.json")
+    if reuse and os.path.exists(stf):
+        st = json.load(open(stf))
+        return (load_jsonl(norm) if os.path.exists(norm) and not st.get("timeout") and not st.get("error")
+                else None), st
+    out, st = _run_tool(tool, target, work, timeout)
+    with open(stf, "w") as fh:
+        json.dump(st, fh)
+    return out, st
+
+
+def _run_tool(tool, target, work, timeout):
     raw = os.path.join(work, f"{tool}.raw")
     exe = os.environ.get("CREDLINT") if tool == "credlint" else find_tool(tool)
     if not exe:
@@ -256,6 +270,16 @@ def tree_bytes(path):
     return total
 
 
+DATA = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "realcode"))
+
+
+def judgment_path(tree, p):
+    """The key of a finding in judgments.tsv: the file's absolute path, or
+    its path under bench/data/realcode/ (`pypi/django-5.2.19/...`)."""
+    full = os.path.normpath(p if os.path.isabs(p) else os.path.join(os.path.abspath(tree), p))
+    return os.path.relpath(full, DATA) if full.startswith(DATA + os.sep) else full
+
+
 def load_judgments(path):
     j = {}
     if path and os.path.exists(path):
@@ -280,6 +304,8 @@ def main():
     ap.add_argument("--tools", default="credlint,kingfisher,betterleaks,detect-secrets,credsweeper")
     ap.add_argument("--out", default="bench/data/realcode/run")
     ap.add_argument("--timeout", type=float, default=900)
+    ap.add_argument("--reuse", action="store_true",
+                    help="reuse OUT's earlier runs (normalised findings and times); only re-score")
     a = ap.parse_args()
     tools = a.tools.split(",")
     os.makedirs(a.out, exist_ok=True)
@@ -292,7 +318,7 @@ def main():
         size = tree_bytes(tree)
         res = {}
         for t in tools:
-            fnd, st = run_tool(t, tree, os.path.join(a.out, "planted"), a.timeout)
+            fnd, st = run_tool(t, tree, os.path.join(a.out, "planted"), a.timeout, a.reuse)
             timing.append(("planted", size, t, st))
             if fnd is None:
                 print(f"{t}: {st.get('error') or 'timed out' if st.get('timeout') else st}", file=sys.stderr)
@@ -342,7 +368,7 @@ def main():
             size = tree_bytes(path)
             total += size
             for t in tools:
-                fnd, st = run_tool(t, path, os.path.join(a.out, "real", name), a.timeout)
+                fnd, st = run_tool(t, path, os.path.join(a.out, "real", name), a.timeout, a.reuse)
                 timing.append((name, size, t, st))
                 if fnd is None:
                     agg[t]["failed"] += 1
@@ -353,7 +379,7 @@ def main():
                 lines = dedup(fnd, CUM[[n for n, _ in CUM].index(DEFAULT_LEVEL[t])][1])
                 agg[t]["bytes"] += size
                 for (p, ln) in lines:
-                    key = f"{name}/{p}:{ln}"
+                    key = f"{judgment_path(path, p)}:{ln}"
                     v = judg.get(key, "unjudged")
                     agg[t][v] += 1
                     agg[t]["findings"] += 1
