@@ -196,11 +196,15 @@ def _run_tool(tool, target, work, timeout):
     except (json.JSONDecodeError, FileNotFoundError) as e:
         stats["error"] = f"unreadable output: {e}"
         return None, stats
-    t = target.rstrip("/") + "/"
+    prefixes = {target.rstrip("/") + "/", os.path.abspath(target).rstrip("/") + "/"}
     for f in out:
         p = f["path"].replace("\\", "/")
-        if p.startswith(t):
-            p = p[len(t):]
+        if tool == "detect-secrets":  # reports paths relative to the working directory
+            p = os.path.abspath(p)
+        for t in prefixes:
+            if p.startswith(t):
+                p = p[len(t):]
+                break
         f["path"] = p[2:] if p.startswith("./") else p
     with open(os.path.join(work, f"{tool}.jsonl"), "w") as fh:
         for f in out:
@@ -400,7 +404,7 @@ def main():
     md.append("| target | MB | tool | wall s | peak RSS MB | status |\n|---|---:|---|---:|---:|---|")
     for target, size, t, st in timing:
         status = st.get("error") or ("timeout" if st.get("timeout") else f"rc {st.get('rc')}")
-        md.append(f"| {target} | {size / 1e6:.0f} | {t} | {st.get('wall', 0):.1f} | {st.get('rss', 0):.0f} | {status} |")
+        md.append(f"| {target} | {size / 1e6:.1f} | {t} | {st.get('wall', 0):.1f} | {st.get('rss', 0):.0f} | {status} |")
     md.append("")
     md.append("Commands:\n")
     seen = set()
