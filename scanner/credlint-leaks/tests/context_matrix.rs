@@ -275,9 +275,8 @@ fn renderable(v: &str) -> bool {
 /// quotes (`KEY = "`, `"key": "`, `key: `).
 fn key_before(text: &str, at: usize) -> Option<String> {
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let prefix = text[line_start..at].trim_end_matches(|c: char| {
-        c.is_ascii_whitespace() || "\"'`=:>(,[{".contains(c)
-    });
+    let prefix = text[line_start..at]
+        .trim_end_matches(|c: char| c.is_ascii_whitespace() || "\"'`=:>(,[{".contains(c));
     let start = prefix
         .rfind(|c: char| !(c.is_ascii_alphanumeric() || "_.-".contains(c)))
         .map_or(0, |i| i + 1);
@@ -375,24 +374,46 @@ type Render = fn(&str, &str) -> String;
 
 /// (name, renderer of key and value). Each renders a small, plausible file.
 const SYNTAXES: &[(&str, Render)] = &[
-    ("assign `=` (.env, unquoted)", |k, v| format!("# settings\n{}={v}\n", env_key(k))),
-    ("assign `=` quoted", |k, v| format!("{} = \"{v}\"\n", ident(k))),
+    ("assign `=` (.env, unquoted)", |k, v| {
+        format!("# settings\n{}={v}\n", env_key(k))
+    }),
+    ("assign `=` quoted", |k, v| {
+        format!("{} = \"{v}\"\n", ident(k))
+    }),
     ("assign `:`", |k, v| format!("{}: \"{v}\"\n", ident(k))),
     ("assign `:=`", |k, v| format!("{} := \"{v}\"\n", ident(k))),
     ("assign `=>` (PHP array)", |k, v| {
         format!("<?php\nreturn [\n    '{k}' => '{v}',\n];\n")
     }),
-    ("assign `::=` (make)", |k, v| format!("{} ::= {v}\n", env_key(k))),
-    ("assign `:::=` (make)", |k, v| format!("{} :::= {v}\n", env_key(k))),
-    ("assign `?=` (Makefile)", |k, v| format!("{} ?= {v}\n", env_key(k))),
+    ("assign `::=` (make)", |k, v| {
+        format!("{} ::= {v}\n", env_key(k))
+    }),
+    ("assign `:::=` (make)", |k, v| {
+        format!("{} :::= {v}\n", env_key(k))
+    }),
+    ("assign `?=` (Makefile)", |k, v| {
+        format!("{} ?= {v}\n", env_key(k))
+    }),
     ("assign `+=`", |k, v| format!("{} += {v}\n", env_key(k))),
-    ("PHP `.=`", |k, v| format!("<?php\n${} .= '{v}';\n", ident(k))),
+    ("PHP `.=`", |k, v| {
+        format!("<?php\n${} .= '{v}';\n", ident(k))
+    }),
     ("R `<-`", |k, v| format!("{} <- \"{v}\"\n", ident(k))),
-    ("shell `export K=v`", |k, v| format!("#!/bin/sh\nexport {}={v}\n", env_key(k))),
-    ("cmd `set K=v`", |k, v| format!("@echo off\nset {}={v}\n", env_key(k))),
-    ("cmd `setx K v`", |k, v| format!("setx {} {v}\n", env_key(k))),
-    ("PowerShell `$env:K = \"v\"`", |k, v| format!("$env:{} = \"{v}\"\n", env_key(k))),
-    ("PHP `define()`", |k, v| format!("<?php\ndefine('{}', '{v}');\n", env_key(k))),
+    ("shell `export K=v`", |k, v| {
+        format!("#!/bin/sh\nexport {}={v}\n", env_key(k))
+    }),
+    ("cmd `set K=v`", |k, v| {
+        format!("@echo off\nset {}={v}\n", env_key(k))
+    }),
+    ("cmd `setx K v`", |k, v| {
+        format!("setx {} {v}\n", env_key(k))
+    }),
+    ("PowerShell `$env:K = \"v\"`", |k, v| {
+        format!("$env:{} = \"{v}\"\n", env_key(k))
+    }),
+    ("PHP `define()`", |k, v| {
+        format!("<?php\ndefine('{}', '{v}');\n", env_key(k))
+    }),
     ("XML `<add key value>`", |k, v| {
         format!("<appSettings>\n  <add key=\"{k}\" value=\"{v}\" />\n</appSettings>\n")
     }),
@@ -402,13 +423,20 @@ const SYNTAXES: &[(&str, Render)] = &[
     ("XML element `<k>v</k>`", |k, v| {
         format!("<config>\n  <{}>{v}</{}>\n</config>\n", ident(k), ident(k))
     }),
-    (".properties `a.b.k=v`", |k, v| format!("app.service.{}={v}\n", ident(k))),
+    (".properties `a.b.k=v`", |k, v| {
+        format!("app.service.{}={v}\n", ident(k))
+    }),
     ("INI `k = v` in a section", |k, v| {
         format!("[database]\nhost = db.internal\n{} = {v}\n", ident(k))
     }),
-    ("TOML `k = \"v\"`", |k, v| format!("[service]\n{} = \"{v}\"\n", ident(k))),
+    ("TOML `k = \"v\"`", |k, v| {
+        format!("[service]\n{} = \"{v}\"\n", ident(k))
+    }),
     ("HCL `k = \"v\"`", |k, v| {
-        format!("resource \"app_config\" \"main\" {{\n  {} = \"{v}\"\n}}\n", ident(k))
+        format!(
+            "resource \"app_config\" \"main\" {{\n  {} = \"{v}\"\n}}\n",
+            ident(k)
+        )
     }),
     ("HCL variable default", |k, v| {
         format!(
@@ -417,10 +445,18 @@ const SYNTAXES: &[(&str, Render)] = &[
         )
     }),
     ("YAML `k: v`", |k, v| format!("service:\n  {k}: {v}\n")),
-    ("YAML `k: \"v\"`", |k, v| format!("service:\n  {k}: \"{v}\"\n")),
-    ("YAML block `k: |`", |k, v| format!("service:\n  {k}: |\n    {v}\n")),
-    ("YAML value on next line", |k, v| format!("service:\n  {k}:\n    {v}\n")),
-    ("JSON `{\"k\": \"v\"}`", |k, v| format!("{{\n  \"{k}\": \"{v}\"\n}}\n")),
+    ("YAML `k: \"v\"`", |k, v| {
+        format!("service:\n  {k}: \"{v}\"\n")
+    }),
+    ("YAML block `k: |`", |k, v| {
+        format!("service:\n  {k}: |\n    {v}\n")
+    }),
+    ("YAML value on next line", |k, v| {
+        format!("service:\n  {k}:\n    {v}\n")
+    }),
+    ("JSON `{\"k\": \"v\"}`", |k, v| {
+        format!("{{\n  \"{k}\": \"{v}\"\n}}\n")
+    }),
     ("JSON in a JSON string", |k, v| {
         format!("{{\"config\": \"{{\\\"{k}\\\": \\\"{v}\\\"}}\"}}\n")
     }),
@@ -437,14 +473,29 @@ const SYNTAXES: &[(&str, Render)] = &[
         format!("package main\n\nconst {} string = \"{v}\"\n", ident(k))
     }),
     ("Java `String k = \"v\";`", |k, v| {
-        format!("class App {{\n    private static final String {} = \"{v}\";\n}}\n", ident(k))
+        format!(
+            "class App {{\n    private static final String {} = \"{v}\";\n}}\n",
+            ident(k)
+        )
     }),
-    ("C# `var k = \"v\";`", |k, v| format!("var {} = \"{v}\";\n", ident(k))),
-    ("Kotlin `val k: String = \"v\"`", |k, v| format!("val {}: String = \"{v}\"\n", ident(k))),
-    ("Swift `let k: String = \"v\"`", |k, v| format!("let {}: String = \"{v}\"\n", ident(k))),
-    ("Rust `let k: &str = \"v\";`", |k, v| format!("let {}: &str = \"{v}\";\n", ident(k))),
-    ("Python `k = \"v\"`", |k, v| format!("{} = \"{v}\"\n", ident(k))),
-    ("Python `k = f\"v\"`", |k, v| format!("{} = f\"{v}\"\n", ident(k))),
+    ("C# `var k = \"v\";`", |k, v| {
+        format!("var {} = \"{v}\";\n", ident(k))
+    }),
+    ("Kotlin `val k: String = \"v\"`", |k, v| {
+        format!("val {}: String = \"{v}\"\n", ident(k))
+    }),
+    ("Swift `let k: String = \"v\"`", |k, v| {
+        format!("let {}: String = \"{v}\"\n", ident(k))
+    }),
+    ("Rust `let k: &str = \"v\";`", |k, v| {
+        format!("let {}: &str = \"{v}\";\n", ident(k))
+    }),
+    ("Python `k = \"v\"`", |k, v| {
+        format!("{} = \"{v}\"\n", ident(k))
+    }),
+    ("Python `k = f\"v\"`", |k, v| {
+        format!("{} = f\"{v}\"\n", ident(k))
+    }),
     ("Python dict `{\"k\": \"v\"}`", |k, v| {
         format!("CONFIG = {{\"host\": \"db\", \"{k}\": \"{v}\"}}\n")
     }),
@@ -452,18 +503,33 @@ const SYNTAXES: &[(&str, Render)] = &[
         format!("client = connect(host=\"db\", {}=\"{v}\")\n", ident(k))
     }),
     ("Ruby `k = 'v'`", |k, v| format!("{} = '{v}'\n", ident(k))),
-    ("Ruby hash `k: 'v'`", |k, v| format!("config = {{ {}: '{v}' }}\n", ident(k))),
-    ("JS `const k = \"v\"`", |k, v| format!("const {} = \"{v}\";\n", ident(k))),
-    ("JS template literal", |k, v| format!("const {} = `{v}`;\n", ident(k))),
+    ("Ruby hash `k: 'v'`", |k, v| {
+        format!("config = {{ {}: '{v}' }}\n", ident(k))
+    }),
+    ("JS `const k = \"v\"`", |k, v| {
+        format!("const {} = \"{v}\";\n", ident(k))
+    }),
+    ("JS template literal", |k, v| {
+        format!("const {} = `{v}`;\n", ident(k))
+    }),
     ("TS `k: string = \"v\"`", |k, v| {
-        format!("class Client {{\n  private {}: string = \"{v}\";\n}}\n", ident(k))
+        format!(
+            "class Client {{\n  private {}: string = \"{v}\";\n}}\n",
+            ident(k)
+        )
     }),
     ("JS object `{ k: \"v\" }`", |k, v| {
         format!("const cfg = {{ host: \"db\", {}: \"{v}\" }};\n", ident(k))
     }),
-    ("CLI `--k=v`", |k, v| format!("app serve --{}={v}\n", kebab_key(k))),
-    ("CLI `--k v`", |k, v| format!("app serve --{} {v}\n", kebab_key(k))),
-    ("CLI `-Dk=v`", |k, v| format!("java -Dapp.{}={v} -jar app.jar\n", dotted_key(k))),
+    ("CLI `--k=v`", |k, v| {
+        format!("app serve --{}={v}\n", kebab_key(k))
+    }),
+    ("CLI `--k v`", |k, v| {
+        format!("app serve --{} {v}\n", kebab_key(k))
+    }),
+    ("CLI `-Dk=v`", |k, v| {
+        format!("java -Dapp.{}={v} -jar app.jar\n", dotted_key(k))
+    }),
     ("Dockerfile `ENV K=v`", |k, v| {
         format!("FROM alpine:3.19\nENV {}={v}\n", env_key(k))
     }),
@@ -488,15 +554,17 @@ const SYNTAXES: &[(&str, Render)] = &[
     ("curl `-u user:v`", |_, v| {
         format!("curl -s -u admin:{v} https://api.internal.test/v1/items\n")
     }),
-    ("mysql `-pv`", |_, v| format!("mysql -h db.internal -u root -p{v} app\n")),
+    ("mysql `-pv`", |_, v| {
+        format!("mysql -h db.internal -u root -p{v} app\n")
+    }),
     ("SQL `IDENTIFIED BY 'v'`", |_, v| {
         format!("CREATE USER 'app'@'%' IDENTIFIED BY '{v}';\n")
     }),
-    ("SQL `PASSWORD 'v'`", |_, v| format!("CREATE USER app WITH PASSWORD '{v}';\n")),
+    ("SQL `PASSWORD 'v'`", |_, v| {
+        format!("CREATE USER app WITH PASSWORD '{v}';\n")
+    }),
     ("ADO.NET `Password=v;`", |_, v| {
-        format!(
-            "var cs = \"Server=db.internal;Database=app;User Id=app;Password={v};\";\n"
-        )
+        format!("var cs = \"Server=db.internal;Database=app;User Id=app;Password={v};\";\n")
     }),
     ("JDBC `?password=v`", |_, v| {
         format!("jdbc.url=jdbc:postgresql://db.internal:5432/app?user=app&password={v}\n")
@@ -628,8 +696,11 @@ fn run() -> Matrix {
                 .or_default()
                 .add(!found.is_empty(), conf);
             if found.is_empty() {
-                m.misses
-                    .push((si, input.family.clone(), format!("{} ({})", input.label, input.key)));
+                m.misses.push((
+                    si,
+                    input.family.clone(),
+                    format!("{} ({})", input.label, input.key),
+                ));
             }
         }
     }
@@ -725,7 +796,10 @@ fn inputs_are_deterministic_and_keys_spelt() {
     assert_eq!(env_key("apiKey"), "API_KEY");
     assert_eq!(kebab_key("db_password"), "db-password");
     assert_eq!(dotted_key("clientSecret"), "client.secret");
-    assert_eq!(key_before("x = { OPENAI_API_KEY: \"sk", 23).as_deref(), Some("OPENAI_API_KEY"));
+    assert_eq!(
+        key_before("x = { OPENAI_API_KEY: \"sk", 23).as_deref(),
+        Some("OPENAI_API_KEY")
+    );
     for fam in GENERIC_FAMILIES {
         let v = generic_value(fam, "t");
         assert!(renderable(&v), "{fam}: {v:?}");
