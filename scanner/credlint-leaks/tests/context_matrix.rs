@@ -127,8 +127,8 @@ const MIN_FOUND_PCT: &[(&str, f64, f64)] = &[
 /// `Candidate` has no confidence on this branch yet: this returns `None`
 /// and the matrix prints `-`. When the engine adds it, return its name here
 /// (`"high"`, `"medium"`, `"low"`).
-fn confidence_of(_c: &Candidate) -> Option<&'static str> {
-    None
+fn confidence_of(c: &Candidate) -> Option<&'static str> {
+    Some(c.confidence.as_str())
 }
 
 // ---------------------------------------------------------------------------
