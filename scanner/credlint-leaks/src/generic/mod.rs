@@ -56,6 +56,9 @@ pub fn judge(secret: &[u8], key: Option<&[u8]>, strict: bool) -> Result<Confiden
     let kind = key.map(lexicon::key_kind).unwrap_or(KeyKind::Secret);
     key_names_a_secret(key, strict)?;
     not_a_value(secret, key, kind, strict)?;
+    if is_snake_identifier(secret) {
+        return Err(FilterReason::Format("an identifier"));
+    }
     let randomness = shape::randomness(secret);
     let s = shape::measure(secret);
     let n = secret.len();
@@ -101,19 +104,28 @@ pub fn judge(secret: &[u8], key: Option<&[u8]>, strict: bool) -> Result<Confiden
             return Err(FilterReason::Format("key names a non-secret key"));
         }
         if randomness != Randomness::Random || n < 16 {
-            return Err(FilterReason::Format("not random enough for a key of that name"));
+            return Err(FilterReason::Format(
+                "not random enough for a key of that name",
+            ));
         }
         if secret.iter().all(u8::is_ascii_hexdigit) && key.is_some_and(key_names_a_hash) {
             return Err(FilterReason::Format("a hash or an id (the key says so)"));
         }
-        return Ok(if secret.iter().all(u8::is_ascii_hexdigit) || s.classes < 2 {
-            Confidence::Low
-        } else {
-            Confidence::Medium
-        });
+        return Ok(
+            if secret.iter().all(u8::is_ascii_hexdigit) || s.classes < 2 {
+                Confidence::Low
+            } else {
+                Confidence::Medium
+            },
+        );
     }
     if hex && key.is_some_and(key_names_a_hash) {
         return Err(FilterReason::Format("a hash or an id (the key says so)"));
+    }
+    // A nonce is a public challenge more often than a secret (HTTP
+    // Digest, OAuth 1): reported, at low confidence.
+    if key.is_some_and(|k| lexicon::last_word(k) == b"nonce") {
+        return Ok(Confidence::Low);
     }
     Ok(match (kind, randomness) {
         (_, Randomness::Random) if (n >= 32 && s.classes >= 3) || (hex && n >= 40) => {
@@ -298,6 +310,9 @@ fn not_a_value(
             b"qwerty",
             b"letmein",
             b"changeit",
+            b"strongpass",
+            b"mypass",
+            b"testpass",
         ] {
             if memchr::memmem::find(&plain, word).is_some()
                 && shape::randomness(secret) != Randomness::Random

@@ -31,6 +31,7 @@ pub(crate) const DEFAULT_PASSWORDS: &[&str] = &[
     "xyzzy",
     "sekrit",
     "geheim",
+    "tiger",
     "hunter",
     "qwerty",
     "letmein",
@@ -66,6 +67,48 @@ pub(crate) const SERVICE_DEFAULT_PASSWORDS: &[&str] = &[
     "grafana",
     "neo4j",
 ];
+
+/// User names that manuals and tests put in example URLs (`scott:tiger`,
+/// `username:password`, `some_user:some_pass`): what follows them is a
+/// stand-in unless it is random.
+pub(crate) const DOCUMENTATION_USERS: &[&str] = &[
+    "scott",
+    "username",
+    "user",
+    "someuser",
+    "some_user",
+    "foo",
+    "john",
+    "jdoe",
+    "johndoe",
+    "alice",
+    "bob",
+    "me",
+    "myuser",
+    "my_user",
+    "dbuser",
+    "testuser",
+    "test_user",
+    "example",
+    "login",
+    "name",
+    "usr",
+    "u",
+];
+
+/// A lower-case name joined by `_`, `.` or `-` (`aws_secret_access_key`,
+/// `paramiko.ecdsakey`, `libvirt_lxc_noseclabel`): an identifier, however
+/// improbable its letters.
+pub(crate) fn is_snake_identifier(s: &[u8]) -> bool {
+    let mut segments = 0;
+    for seg in s.split(|b| matches!(b, b'_' | b'.' | b'-')) {
+        if seg.len() < 2 || !seg.iter().all(u8::is_ascii_lowercase) {
+            return false;
+        }
+        segments += 1;
+    }
+    segments >= 2
+}
 
 /// `%XX` escapes decoded (invalid ones kept as they are).
 pub(crate) fn percent_decode(s: &[u8]) -> std::borrow::Cow<'_, [u8]> {
@@ -192,6 +235,19 @@ pub(crate) fn uri_password(
         if user.eq_ignore_ascii_case(secret) {
             return Err(FilterReason::Placeholder("the same as the user name"));
         }
+        let random = super::shape::randomness(&decoded) == super::shape::Randomness::Random;
+        if !random
+            && DOCUMENTATION_USERS
+                .iter()
+                .any(|u| user.eq_ignore_ascii_case(u.as_bytes()))
+        {
+            return Err(FilterReason::Placeholder(
+                "a documentation user's stand-in password",
+            ));
+        }
+    }
+    if is_snake_identifier(&decoded) {
+        return Err(FilterReason::Placeholder("a name to fill in"));
     }
     use credlint_core::Confidence;
     if default {
@@ -963,6 +1019,31 @@ pub(crate) fn is_password_hash(s: &[u8]) -> bool {
             if rest.first() == Some(&b'$') && memchr::memchr(b':', rest).is_none() {
                 return is_password_hash(rest);
             }
+        }
+    }
+    // Django's `algorithm$iterations$salt$hash` (`pbkdf2_sha256$…`,
+    // `argon2$argon2id$…`, `bcrypt_sha256$$2b$…`), LDAP's `{SSHA}…`.
+    let lower = s.to_ascii_lowercase();
+    for prefix in [
+        &b"pbkdf2_sha256$"[..],
+        b"pbkdf2_sha1$",
+        b"argon2$",
+        b"bcrypt_sha256$",
+        b"bcrypt$",
+        b"scrypt$",
+        b"sha1$",
+        b"md5$",
+        b"{ssha}",
+        b"{sha}",
+        b"{ssha256}",
+        b"{ssha512}",
+        b"{crypt}",
+        b"{md5}",
+        b"{smd5}",
+        b"{pbkdf2",
+    ] {
+        if lower.starts_with(prefix) && s.len() >= prefix.len() + 12 {
+            return true;
         }
     }
     let Some((id, body)) = between(s, b'$') else {
