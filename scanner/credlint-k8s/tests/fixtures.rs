@@ -49,6 +49,32 @@ const EXPECTED: &[(&str, &[Expect])] = &[
         ],
     ),
     (
+        "apiserver/token-settings.yaml",
+        &[
+            ("apiserver-token-auth-file", 18, 9),
+            ("apiserver-service-account-tokens", 19, 9),
+            ("apiserver-service-account-tokens", 20, 9),
+            ("apiserver-service-account-tokens", 23, 9),
+            ("apiserver-token-auth-file", 38, 34),
+            ("apiserver-service-account-tokens", 38, 7),
+            ("apiserver-service-account-tokens", 51, 7),
+        ],
+    ),
+    (
+        "apiserver/kubeadm-tokens-v1beta3.yaml",
+        &[
+            ("apiserver-token-auth-file", 9, 5),
+            ("apiserver-service-account-tokens", 10, 5),
+        ],
+    ),
+    (
+        "apiserver/kubeadm-tokens-v1beta4.yaml",
+        &[
+            ("apiserver-service-account-tokens", 11, 5),
+            ("apiserver-token-auth-file", 13, 5),
+        ],
+    ),
+    (
         "audit/request-response.yaml",
         &[("audit-policy-secrets", 8, 5)],
     ),
@@ -220,6 +246,7 @@ const COMPLIANT: &[&str] = &[
     "encryption/compliant-wildcard.yaml",
     "apiserver/compliant-kube-apiserver.yaml",
     "apiserver/compliant-kubeadm-config.yaml",
+    "apiserver/compliant-token-settings.yaml",
     "audit/compliant-policy.yaml",
     "audit/compliant-request-reads.yaml",
     "rbac/compliant-defaults.yaml",

@@ -30,6 +30,8 @@ fn check_id_snapshot() {
         "encryption-weak-provider medium",
         "encryption-secrets-not-covered high",
         "apiserver-no-encryption-config high",
+        "apiserver-token-auth-file high",
+        "apiserver-service-account-tokens medium",
         "audit-policy-secrets medium",
         "rbac-secrets-read high",
         "rbac-wildcard high",

@@ -93,6 +93,8 @@ registry!(
     encryption_weak_provider,
     encryption_secrets_not_covered,
     apiserver_no_encryption_config,
+    apiserver_token_auth_file,
+    apiserver_service_account_tokens,
     audit_policy_secrets,
     rbac_secrets_read,
     rbac_wildcard,
@@ -159,7 +161,12 @@ pub(crate) fn run_each(cx: &mut Cx<'_>, objects: &[Object]) {
         }
         if let Some(api) = crate::workload::apiserver(obj) {
             apiserver_no_encryption_config::check(cx, obj, &api);
+            apiserver_token_auth_file::check(cx, obj, &api);
+            apiserver_service_account_tokens::check_apiserver(cx, obj, &api);
             audit_policy_secrets::check_apiserver(cx, obj, &api);
+        }
+        if let Some(cm) = crate::workload::controller_manager(obj) {
+            apiserver_service_account_tokens::check_controller_manager(cx, obj, &cm);
         }
         for spec in crate::workload::pod_specs(obj) {
             for c in crate::workload::containers(&spec) {
