@@ -318,6 +318,25 @@ impl<'a> RbacIndex<'a> {
     /// binding in the set, Kubernetes' default bindings included, since the
     /// API server honours them), or `None`.
     pub fn subject_grant<'i>(&'i self, subject: &Subject, ask: &Ask<'_>) -> Option<Grant<'i, 'a>> {
+        self.subject_grant_with(subject, ask, false)
+    }
+
+    /// [`RbacIndex::subject_grant`] for `ask` exactly as asked: a request
+    /// without a name is not granted by a rule that lists names.
+    pub fn subject_grant_exact<'i>(
+        &'i self,
+        subject: &Subject,
+        ask: &Ask<'_>,
+    ) -> Option<Grant<'i, 'a>> {
+        self.subject_grant_with(subject, ask, true)
+    }
+
+    fn subject_grant_with<'i>(
+        &'i self,
+        subject: &Subject,
+        ask: &Ask<'_>,
+        exact: bool,
+    ) -> Option<Grant<'i, 'a>> {
         for &b in &self.bindings {
             let scope = binding_scope(b);
             if !scope.covers(ask.ns) {
@@ -334,7 +353,12 @@ impl<'a> RbacIndex<'a> {
             let Some(role) = self.role_of(b) else {
                 continue;
             };
-            if let Some(rule) = role.rules.iter().find(|r| r.rule.allows_some(ask)) {
+            let found = if exact {
+                role.rules.iter().find(|r| r.rule.allows(ask))
+            } else {
+                role.rules.iter().find(|r| r.rule.allows_some(ask))
+            };
+            if let Some(rule) = found {
                 return Some(Grant {
                     binding: b,
                     role,
@@ -354,6 +378,10 @@ pub fn rule_place(role: &Role<'_>, r: &EffRule<'_>) -> String {
     let obj = r.aggregated_from.unwrap_or(role.obj);
     match (&obj.origin.path, r.rule.at.span) {
         (Some(p), Some(s)) => format!("{p}:{}", s.start_line),
+        _ if obj.origin.context.as_deref() == Some("built-in") => format!(
+            "built-in {}/{} (as documented) {}",
+            obj.kind, obj.name, r.rule.at.path
+        ),
         _ => format!("{}/{} {}", obj.kind, obj.name, r.rule.at.path),
     }
 }

@@ -492,9 +492,10 @@ impl<'a> RbacIndex<'a> {
 
     /// Roles to judge (defaults left out unless asked).
     pub fn judged_roles(&self) -> impl Iterator<Item = &Role<'a>> {
-        self.roles
-            .iter()
-            .filter(move |r| self.include_defaults || !r.is_default())
+        self.roles.iter().filter(move |r| {
+            (self.include_defaults || !r.is_default())
+                && r.obj.origin.context.as_deref() != Some("built-in")
+        })
     }
 
     /// Bindings to judge.

@@ -128,6 +128,31 @@ const EXPECTED: &[(&str, &[Expect])] = &[
         ],
     ),
     (
+        "rbac/csr-approval.yaml",
+        &[("rbac-csr-approval", 15, 5), ("rbac-csr-approval", 26, 5)],
+    ),
+    (
+        "rbac/webhook-write.yaml",
+        &[
+            ("rbac-webhook-config-write", 7, 5),
+            ("rbac-webhook-config-write", 10, 5),
+        ],
+    ),
+    (
+        "workloads/secrets-path.yaml",
+        &[
+            ("automount-token", 9, 1),
+            ("rbac-secrets-read", 18, 5),
+            ("rbac-secrets-via-workloads", 21, 5),
+            ("automount-token", 45, 5),
+            ("workload-secrets-path", 46, 7),
+            ("workload-secrets-path", 46, 7),
+            ("workload-secrets-path", 75, 11),
+            ("automount-token", 76, 11),
+            ("hostpath-credential-mount", 83, 17),
+        ],
+    ),
+    (
         "rbac/broad-subject.yaml",
         &[("rbac-broad-subject", 20, 3), ("rbac-broad-subject", 37, 3)],
     ),
@@ -252,6 +277,8 @@ const COMPLIANT: &[&str] = &[
     "rbac/compliant-defaults.yaml",
     "rbac/compliant-named.yaml",
     "rbac/compliant-authorizer.yaml",
+    "rbac/compliant-csr-webhook.yaml",
+    "workloads/compliant-secrets-path.yaml",
     "workloads/compliant-workload.yaml",
     "workloads/compliant-static-pod.yaml",
     "secrets/compliant-sealed.yaml",

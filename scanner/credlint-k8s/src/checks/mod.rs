@@ -100,6 +100,10 @@ registry!(
     rbac_wildcard,
     rbac_broad_subject,
     rbac_secrets_via_workloads,
+    rbac_csr_approval,
+    rbac_webhook_config_write,
+    workload_secrets_path,
+    hostpath_credential_mount,
     env_secret_ref,
     env_literal_credential,
     automount_token,
@@ -125,6 +129,9 @@ pub const ACROSS: &[&str] = &[
     rbac_wildcard::META.id,
     rbac_secrets_via_workloads::META.id,
     rbac_broad_subject::META.id,
+    rbac_csr_approval::META.id,
+    rbac_webhook_config_write::META.id,
+    workload_secrets_path::META.id,
 ];
 
 /// Run every object check over a set of objects (one file's, or a whole
@@ -169,6 +176,7 @@ pub(crate) fn run_each(cx: &mut Cx<'_>, objects: &[Object]) {
             apiserver_service_account_tokens::check_controller_manager(cx, obj, &cm);
         }
         for spec in crate::workload::pod_specs(obj) {
+            hostpath_credential_mount::check(cx, obj, &spec);
             for c in crate::workload::containers(&spec) {
                 env_secret_ref::check(cx, obj, &c);
                 env_literal_credential::check(cx, obj, &c);
@@ -185,6 +193,9 @@ pub(crate) fn run_across(cx: &mut Cx<'_>, objects: &[Object]) {
     rbac_wildcard::check(cx, &index);
     rbac_secrets_via_workloads::check(cx, &index);
     rbac_broad_subject::check(cx, &index);
+    rbac_csr_approval::check(cx, &index);
+    rbac_webhook_config_write::check(cx, &index);
+    workload_secrets_path::check(cx, objects, &index);
 }
 
 /// All Dockerfile checks on one file.
