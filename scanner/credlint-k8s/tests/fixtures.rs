@@ -226,6 +226,25 @@ const EXPECTED: &[(&str, &[Expect])] = &[
         ],
     ),
     (
+        "helm/values-short-password/values.yaml",
+        &[
+            ("helm-values-credential", 3, 3),
+            ("helm-values-credential", 5, 3),
+        ],
+    ),
+    (
+        "secrets/configmap-embedded.yaml",
+        &[
+            ("configmap-credential", 7, 3),
+            ("configmap-credential", 8, 3),
+            ("configmap-credential", 11, 3),
+        ],
+    ),
+    (
+        "workloads/env-embedded.yaml",
+        &[("env-literal-credential", 15, 15)],
+    ),
+    (
         "kustomize/bad/kustomization.yaml",
         &[
             ("kustomize-secret-literal", 10, 7),
@@ -288,6 +307,9 @@ const COMPLIANT: &[&str] = &[
     "helm/good-chart/values.yaml",
     "helm/good-chart/templates/deployment.yaml",
     "helm/good-chart/templates/auth.yaml",
+    "helm/good-chart/templates/paths.yaml",
+    "helm/values-noise/values.yaml",
+    "secrets/compliant-configmap-settings.yaml",
     "kustomize/good/kustomization.yaml",
     "docker/Dockerfile.good",
     "compose/docker-compose.good.yml",
