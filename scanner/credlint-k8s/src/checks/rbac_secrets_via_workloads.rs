@@ -46,7 +46,9 @@
 //! ## References
 //! - https://kubernetes.io/docs/concepts/security/rbac-good-practices/#workload-creation
 //! - https://kubernetes.io/docs/concepts/security/rbac-good-practices/#privilege-escalation-risks
-//! - CIS Kubernetes Benchmark v1.9.0, controls 5.1.4 and 5.1.8
+//! - CIS Kubernetes Benchmark v1.9.0, controls 5.1.4 (create pods), 5.1.8
+//!   (bind, impersonate, escalate), 5.1.10 (the proxy sub-resource of
+//!   nodes) and 5.1.13 (service-account token creation)
 
 use credlint_core::Severity;
 
@@ -60,7 +62,13 @@ pub static META: CheckMeta = CheckMeta {
     name: "Role reads Secrets through workloads, exec, tokens or escalation",
     severity: Severity::Medium,
     short: "Pod/controller writes, exec, ephemeral containers, token creation, impersonate, escalate/bind or nodes/proxy amount to reading Secrets.",
-    tags: &["rbac", "cis-k8s-v1.9.0-5.1.4", "cis-k8s-v1.9.0-5.1.8"],
+    tags: &[
+        "rbac",
+        "cis-k8s-v1.9.0-5.1.4",
+        "cis-k8s-v1.9.0-5.1.8",
+        "cis-k8s-v1.9.0-5.1.10",
+        "cis-k8s-v1.9.0-5.1.13",
+    ],
     references: &["https://kubernetes.io/docs/concepts/security/rbac-good-practices/#workload-creation"],
     scope: Scope::Objects,
 };
