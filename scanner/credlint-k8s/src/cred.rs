@@ -420,6 +420,12 @@ fn duration(v: &str) -> bool {
     parts > 0
 }
 
+/// The reason [`not_a_credential`] gives for a value with a mark left to
+/// fill in (`xxx`, `***`, `<…>`, `TODO`): the leak engine's own
+/// placeholder filter has already judged what a generic rule matched, and
+/// a random value may hold `xxX` by chance.
+const MARK_TO_FILL_IN: &str = "a mark left to fill in";
+
 /// Why the literal `value` of the field `key` is not a credential, if it is
 /// not: the one judgement of values the policy checks add to the leak
 /// engine's own (`credlint_leaks::validate::placeholder`, which the
@@ -444,6 +450,15 @@ pub(crate) fn not_a_credential(key: &str, value: &str) -> Option<&'static str> {
     }
     if w.iter().any(|x| x == "initial") && w.iter().any(|x| x == "cluster") {
         return Some("a cluster identifier, not a secret");
+    }
+    // `passwordSecret: db-creds`, `tokenSecret: runner-token`: the name of
+    // the Secret that holds the password (while `clientSecret` is one).
+    if w.len() >= 2
+        && matches!(w[w.len() - 1].as_str(), "secret" | "secrets")
+        && secret_word(&w[w.len() - 2])
+        && !matches!(w[w.len() - 2].as_str(), "secret" | "secrets")
+    {
+        return Some("the name of a Secret");
     }
     const SWITCHES: &[&str] = &[
         "true", "false", "yes", "no", "on", "off", "y", "n", "~", "enabled", "disabled",
@@ -473,14 +488,15 @@ pub(crate) fn not_a_credential(key: &str, value: &str) -> Option<&'static str> {
     if SETTING_VALUES.contains(&lower.as_str()) {
         return Some("a setting's value");
     }
-    let fill_in = lower.starts_with("your")
+    if lower.starts_with("your")
         || lower.ends_with("-here")
         || lower.ends_with("_here")
         || lower.ends_with("here>")
-        || lower.starts_with("change-me")
-        || FILL_IN.iter().any(|m| lower.contains(m));
-    if fill_in {
+    {
         return Some("a placeholder");
+    }
+    if FILL_IN.iter().any(|m| lower.contains(m)) {
+        return Some(MARK_TO_FILL_IN);
     }
     if (v.starts_with('/') || v.starts_with("./") || v.starts_with("../") || v.starts_with("~/"))
         && !v.contains(char::is_whitespace)
@@ -613,7 +629,9 @@ pub(crate) fn credential(cx: &mut Cx<'_>, key: &str, value: &str) -> Option<Cred
         let spec = &cx.leaks.rules()[c.rule].spec;
         // A generic rule (a name and an entropy test) meets settings,
         // placeholders and identifiers: judge its value like ours.
-        if spec.generic && not_a_credential(key, &text[c.secret.clone()]).is_some() {
+        if spec.generic
+            && not_a_credential(key, &text[c.secret.clone()]).is_some_and(|r| r != MARK_TO_FILL_IN)
+        {
             continue;
         }
         if best.as_ref().is_none_or(|b| spec.severity > b.severity) {
@@ -729,6 +747,8 @@ mod tests {
             ("token", "https://auth.example.com/token"),
             ("secret", "${SECRET}"),
             ("authType", "basic"),
+            ("runner.tokenSecret", "gitlab-runner-secret"),
+            ("passwordSecret", "db-creds"),
         ] {
             assert!(
                 !named_secret(k, v) || not_a_credential(k, v).is_some(),
@@ -743,9 +763,28 @@ mod tests {
             ("POSTGRES_PASSWORD", "1234"),
             ("API_TOKEN", "secret"),
             ("password", "https"),
+            ("clientSecret", "abc123def"),
         ] {
             assert!(named_secret(k, v), "{k}: {v}");
         }
+    }
+
+    /// Regression (bench m00336): a generic rule's random value that holds
+    /// `xxX` by chance is not a mark left to fill in.
+    #[test]
+    fn generic_hits_are_judged_but_not_as_fill_in_marks() {
+        let found = |k: &str, v: &str| {
+            let mut hit = None;
+            testing::run(|cx| hit = credential(cx, k, v).map(|h| h.rule_id));
+            hit
+        };
+        assert!(found(
+            "application.properties",
+            "spring.datasource.password=pw2keHRhJHn2xxX5"
+        )
+        .is_some());
+        assert!(found("initialClusterToken", "etcd-cluster-k8s-Zq8vN3rT").is_none());
+        assert!(found("apiToken", "YourPingdomApiToken").is_none());
     }
 
     #[test]
