@@ -203,6 +203,8 @@ fn audits_a_realistic_cluster_through_pagination_errors_and_retries() {
         "rbac-secrets-via-workloads",
         "legacy-sa-token-secret",
         "apiserver-no-encryption-config",
+        "apiserver-service-account-tokens",
+        "workload-secrets-path",
         "secret-unmanaged",
         "secret-stale",
         "rbac-secret-readers",
