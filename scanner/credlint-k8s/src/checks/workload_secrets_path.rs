@@ -234,11 +234,16 @@ pub(crate) fn check(cx: &mut Cx<'_>, objects: &[Object], index: &RbacIndex<'_>) 
                 if sa == "default" && ns.is_none() && subject_ns_known(&g, sa) {
                     continue;
                 }
+                // Stable across line moves: the binding, the role and the
+                // rule's field path (not its line).
                 let key = format!(
-                    "{}/{}|{}",
+                    "{}/{}/{}|{}/{}|{}",
                     g.binding.kind,
+                    g.binding.namespace.as_deref().unwrap_or("_"),
                     g.binding.name,
-                    crate::authz::rule_place(g.role, g.rule)
+                    g.rule.aggregated_from.unwrap_or(g.role.obj).kind,
+                    g.rule.aggregated_from.unwrap_or(g.role.obj).name,
+                    g.rule.rule.at.path
                 );
                 by_rule.entry(key).or_insert_with(|| (g, Vec::new())).1.push(what);
             }
