@@ -8,12 +8,14 @@
 //!   service-account token mounted into any pod on the node);
 //! - `/var/lib/etcd` (etcd's data: every Secret of the cluster);
 //! - `/var/run/secrets` and `/run/secrets`;
-//! - `/etc/ssl/private`, `/etc/pki`, `/etc/shadow`;
+//! - `/etc/ssl/private`, `/etc/pki/tls/private`, `/etc/shadow`;
 //! - `/root` and `/home` with the cloud, registry, SSH and kubectl
 //!   credentials they hold (`/root/.aws`, `/root/.docker`, `/root/.ssh`,
 //!   `/root/.kube`, `/root/.config/gcloud`, `/root/.azure`);
 //! - k3s and RKE2 state (`/etc/rancher`, `/var/lib/rancher`);
-//! - and their parents: `/`, `/etc`, `/var`, `/var/lib`, `/run`, `/var/run`.
+//! - and their parents: `/`, `/etc`, `/var`, `/var/lib`, `/run`, `/var/run`
+//!   — but not `/etc/ssl` and `/etc/pki`, mounted for their public CA
+//!   bundles.
 //!
 //! The path is normalised (trailing and doubled `/`, `.` segments). Static
 //! control-plane pods (kube-apiserver, etcd, … run by the kubelet from
@@ -70,13 +72,17 @@ const CREDENTIAL_PATHS: &[(&str, &str)] = &[
     ("/var/run/secrets", "mounted Secrets and tokens"),
     ("/run/secrets", "mounted Secrets and tokens"),
     ("/etc/ssl/private", "TLS private keys"),
-    ("/etc/pki", "private keys"),
+    ("/etc/pki/tls/private", "TLS private keys"),
     ("/etc/shadow", "password hashes"),
     ("/root", "root's cloud, registry, SSH and kubectl credentials"),
     ("/home", "users' SSH keys and credentials"),
     ("/etc/rancher", "k3s/RKE2 kubeconfigs and tokens"),
     ("/var/lib/rancher", "k3s/RKE2 server tokens and PKI"),
 ];
+
+/// Parents of key directories that pods mount for the public CA bundles
+/// beside them.
+const CA_BUNDLE_DIRS: &[&str] = &["/etc/ssl", "/etc/pki", "/etc/pki/tls"];
 
 /// `path` without doubled or trailing `/` and `.` segments; `None` for a
 /// relative path or one that climbs with `..`.
@@ -107,6 +113,7 @@ fn holds(path: &str) -> Option<String> {
         .iter()
         .map(|(c, _)| *c)
         .filter(|c| p == "/" || c.strip_prefix(p.as_str()).is_some_and(|r| r.starts_with('/')))
+        .filter(|_| !CA_BUNDLE_DIRS.contains(&p.as_str()))
         .collect();
     if under.is_empty() {
         return None;
@@ -157,6 +164,7 @@ mod tests {
             "/var",
             "/var/lib",
             "/var/lib/etcd",
+            "/etc/pki/tls/private",
         ] {
             assert!(holds(p).is_some(), "{p}");
         }
@@ -173,6 +181,10 @@ mod tests {
             "/etc/localtime",
             "/var/lib/kubelet-plugins",
             "/etc/kubernetes-extra",
+            "/etc/ssl",
+            "/etc/pki",
+            "/etc/pki/ca-trust/extracted/pem",
+            "/etc/pki/tls/certs",
             "relative/path",
         ] {
             assert!(holds(p).is_none(), "{p}");
