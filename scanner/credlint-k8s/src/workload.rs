@@ -296,6 +296,59 @@ mod apiserver_tests {
         super::apiserver(&objs[0]).map(|a| a.flags.iter().map(|f| f.to_string()).collect())
     }
 
+    /// A flag's value and where it is: `--f=v`, `--f v` in one item (a
+    /// shell line), `--f` then `v` as two items, a boolean `--f` alone, the
+    /// last one winning; kubeadm's map and list; the controller manager.
+    #[test]
+    fn flag_values() {
+        let pod = |prog: &str, args: &str| {
+            format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  namespace: kube-system\nspec:\n  containers:\n    - name: a\n      command: [{prog}]\n      args: [{args}]\n")
+        };
+        let value = |text: &str, flag: &str| {
+            let objs = objects("m.yaml", text);
+            let api = super::apiserver(&objs[0]).or_else(|| super::controller_manager(&objs[0]));
+            api.and_then(|a| a.flag(flag).map(|(v, at)| (v, at.path)))
+        };
+        let t = pod("kube-apiserver", "--token-auth-file, /t.csv, --service-account-lookup=true, --profiling, --service-account-lookup=false");
+        assert_eq!(
+            value(&t, "--token-auth-file"),
+            Some(("/t.csv".into(), "spec.containers[0].args[0]".into()))
+        );
+        assert_eq!(
+            value(&t, "--service-account-lookup"),
+            Some(("false".into(), "spec.containers[0].args[4]".into()))
+        );
+        assert_eq!(value(&t, "--profiling").map(|v| v.0), Some("true".into()));
+        assert_eq!(value(&t, "--token"), None);
+        let cm = pod(
+            "kube-controller-manager",
+            "--service-account-private-key-file=/k",
+        );
+        assert_eq!(
+            value(&cm, "--service-account-private-key-file").map(|v| v.0),
+            Some("/k".into())
+        );
+        let v3 = "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\napiServer:\n  extraArgs:\n    token-auth-file: /a.csv\ncontrollerManager:\n  extraArgs:\n    service-account-private-key-file: /k\n";
+        assert_eq!(
+            value(v3, "--token-auth-file"),
+            Some((
+                "/a.csv".into(),
+                "apiServer.extraArgs.token-auth-file".into()
+            ))
+        );
+        let objs = objects("m.yaml", v3);
+        let cm = super::controller_manager(&objs[0]).unwrap();
+        assert_eq!(
+            cm.flag("--service-account-private-key-file").map(|v| v.0),
+            Some("/k".into())
+        );
+        let v4 = "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\napiServer:\n  extraArgs:\n    - {name: token-auth-file, value: /b.csv}\n";
+        assert_eq!(
+            value(v4, "--token-auth-file"),
+            Some(("/b.csv".into(), "apiServer.extraArgs[0]".into()))
+        );
+    }
+
     #[test]
     fn kube_apiserver_command_lines() {
         let pod = |cmd: &str| {
