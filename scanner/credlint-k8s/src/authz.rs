@@ -371,6 +371,117 @@ impl<'a> RbacIndex<'a> {
     }
 }
 
+/// The bindings of an index with their roles resolved, indexed by the
+/// subjects they name: for asking about many subjects (every workload of a
+/// cluster) without walking every binding for each question. Answers are
+/// those of [`RbacIndex::subject_grant`].
+#[derive(Debug)]
+pub struct SubjectIndex<'i, 'a> {
+    entries: Vec<(&'a Object, &'i Role<'a>, Scope)>,
+    by_key: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl<'i, 'a> SubjectIndex<'i, 'a> {
+    /// Index the bindings of `index` whose role is known.
+    pub fn build(index: &'i RbacIndex<'a>) -> SubjectIndex<'i, 'a> {
+        let mut entries = Vec::new();
+        let mut by_key: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for &b in &index.bindings {
+            let Some(role) = index.role_of(b) else {
+                continue;
+            };
+            let i = entries.len();
+            entries.push((b, role, binding_scope(b)));
+            for s in b
+                .root
+                .get("subjects")
+                .map(|s| s.items())
+                .unwrap_or_default()
+            {
+                let kind = s.get("kind").and_then(|k| k.scalar_text()).unwrap_or("");
+                let name = s.get("name").and_then(|k| k.scalar_text()).unwrap_or("");
+                let key = match kind {
+                    "ServiceAccount" => format!("sa:{name}"),
+                    "User" => match name
+                        .strip_prefix("system:serviceaccount:")
+                        .and_then(|r| r.split_once(':'))
+                    {
+                        Some((_, sa)) => format!("sa:{sa}"),
+                        None => format!("user:{name}"),
+                    },
+                    "Group" if name.starts_with("system:serviceaccounts") => "sagroup".to_string(),
+                    "Group" => format!("group:{name}"),
+                    _ => continue,
+                };
+                let list = by_key.entry(key).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        SubjectIndex { entries, by_key }
+    }
+
+    /// The first way `subject` is allowed `ask` (for some object, or with
+    /// `exact` as asked).
+    pub fn grant(&self, subject: &Subject, ask: &Ask<'_>, exact: bool) -> Option<Grant<'i, 'a>> {
+        let keys: Vec<String> = match subject {
+            Subject::User(u) => {
+                let mut k = vec![format!("user:{u}"), "group:system:authenticated".into()];
+                if let Some((_, sa)) = u
+                    .strip_prefix("system:serviceaccount:")
+                    .and_then(|r| r.split_once(':'))
+                {
+                    k.push(format!("sa:{sa}"));
+                }
+                k
+            }
+            Subject::Group(g) => vec![format!("group:{g}")],
+            Subject::ServiceAccount(_, sa) => vec![
+                format!("sa:{sa}"),
+                "sagroup".into(),
+                "group:system:authenticated".into(),
+            ],
+        };
+        let mut candidates: Vec<usize> = keys
+            .iter()
+            .filter_map(|k| self.by_key.get(k))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        for i in candidates {
+            let (b, role, scope) = &self.entries[i];
+            if !scope.covers(ask.ns) {
+                continue;
+            }
+            let subjects = b
+                .root
+                .get("subjects")
+                .map(|s| s.items())
+                .unwrap_or_default();
+            if !subjects.iter().any(|s| subject.matches(b, s)) {
+                continue;
+            }
+            let found = if exact {
+                role.rules.iter().find(|r| r.rule.allows(ask))
+            } else {
+                role.rules.iter().find(|r| r.rule.allows_some(ask))
+            };
+            if let Some(rule) = found {
+                return Some(Grant {
+                    binding: b,
+                    role,
+                    rule,
+                    scope: scope.clone(),
+                });
+            }
+        }
+        None
+    }
+}
+
 /// Where a rule is written, for messages and `properties`: `path:line`
 /// for files, `Kind/name rules[i]` for live objects (and for rules
 /// aggregated from another role, that role's).

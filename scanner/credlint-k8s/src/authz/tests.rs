@@ -229,10 +229,14 @@ fn binding_table() {
         ("sa user name form, built-in cluster-admin", sa("ops", "runner"), Ask::new("impersonate", "", "users"), true),
         ("other user", user("eve"), get("secrets"), false),
     ];
+    let by_subject = super::SubjectIndex::build(&index);
     let mut wrong = Vec::new();
     for (name, s, ask, want) in &table {
         if index.subject_grant(s, ask).is_some() != *want {
             wrong.push(format!("{name}: want {want}"));
+        }
+        if by_subject.grant(s, ask, false).is_some() != *want {
+            wrong.push(format!("{name} (SubjectIndex): want {want}"));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));

@@ -61,7 +61,7 @@ use std::collections::BTreeMap;
 use credlint_core::Severity;
 
 use super::{CheckMeta, Scope};
-use crate::authz::{Ask, Grant, Ns, Subject};
+use crate::authz::{Ask, Grant, Ns, Subject, SubjectIndex};
 use crate::cx::Cx;
 use crate::model::{Object, Value};
 use crate::rbac::RbacIndex;
@@ -86,6 +86,9 @@ pub static META: CheckMeta = CheckMeta {
 
 /// The questions asked for each workload: (what it amounts to, requests
 /// any of which is enough).
+/// A service account: namespace (unknown in some files) and name.
+type AccountKey = (Option<String>, String);
+
 /// A request: verb, API group, resource (with subresource).
 type Request = (&'static str, &'static str, &'static str);
 
@@ -187,6 +190,15 @@ pub(crate) fn check(cx: &mut Cx<'_>, objects: &[Object], index: &RbacIndex<'_>) 
     if index.bindings.is_empty() {
         return;
     }
+    let subjects = SubjectIndex::build(index);
+    // Service accounts that opt out of automounting, and the answers per
+    // (namespace, account): workloads share them.
+    let opted_out_sas: Vec<&Object> = objects
+        .iter()
+        .filter(|o| o.kind == "ServiceAccount" && automount(&o.root) == Some(false))
+        .collect();
+    let mut memo: std::collections::HashMap<AccountKey, Vec<(&str, Grant<'_, '_>)>> =
+        std::collections::HashMap::new();
     for obj in objects {
         if crate::workload::static_control_plane(obj) || owned_by_controller(obj) {
             continue;
@@ -203,9 +215,8 @@ pub(crate) fn check(cx: &mut Cx<'_>, objects: &[Object], index: &RbacIndex<'_>) 
             let ns = known(obj.namespace.as_deref());
             let opted_out = match automount(spec.node) {
                 Some(v) => !v,
-                None => objects.iter().any(|o| {
-                    o.kind == "ServiceAccount"
-                        && o.name == sa
+                None => opted_out_sas.iter().any(|o| {
+                    o.name == sa
                         && (ns.is_none()
                             || known(o.namespace.as_deref()).is_none()
                             || known(o.namespace.as_deref()) == ns)
@@ -217,23 +228,33 @@ pub(crate) fn check(cx: &mut Cx<'_>, objects: &[Object], index: &RbacIndex<'_>) 
             }
             let subject = Subject::ServiceAccount(ns.map(str::to_string), sa.to_string());
             let req_ns = ns.map_or(Ns::Any, Ns::In);
+            let granted = memo
+                .entry((ns.map(str::to_string), sa.to_string()))
+                .or_insert_with(|| {
+                    let mut out = Vec::new();
+                    for (what, asks) in CAPABILITIES {
+                        let grant = asks.iter().find_map(|(v, g, r)| {
+                            let mut ask = Ask::new(v, g, r);
+                            if ask.ns != Ns::Cluster {
+                                ask = ask.in_ns(req_ns);
+                            }
+                            // Every Secret, any pod, any identity: no name restriction.
+                            subjects.grant(&subject, &ask, true)
+                        });
+                        let Some(g) = grant else { continue };
+                        // The `default` service account of an unknown namespace
+                        // stands for too many; only an equally unknown subject counts.
+                        if sa == "default" && ns.is_none() && subject_ns_known(&g, sa) {
+                            continue;
+                        }
+                        out.push((*what, g));
+                    }
+                    out
+                });
             // Capabilities grouped by the rule that grants them.
             let mut by_rule: BTreeMap<String, (Grant<'_, '_>, Vec<&str>)> = BTreeMap::new();
-            for (what, asks) in CAPABILITIES {
-                let grant = asks.iter().find_map(|(v, g, r)| {
-                    let mut ask = Ask::new(v, g, r);
-                    if ask.ns != Ns::Cluster {
-                        ask = ask.in_ns(req_ns);
-                    }
-                    // Every Secret, any pod, any identity: no name restriction.
-                    index.subject_grant_exact(&subject, &ask)
-                });
-                let Some(g) = grant else { continue };
-                // The `default` service account of an unknown namespace
-                // stands for too many; only an equally unknown subject counts.
-                if sa == "default" && ns.is_none() && subject_ns_known(&g, sa) {
-                    continue;
-                }
+            for (what, g) in granted.iter() {
+                let g = g.clone();
                 // Stable across line moves: the binding, the role and the
                 // rule's field path (not its line).
                 let key = format!(
