@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use credlint_core::{Severity, Suppression};
+use credlint_core::{Finding, Severity, Suppression};
 
 use crate::{Access, ClusterReport};
 
@@ -193,6 +193,51 @@ pub fn write(report: &ClusterReport, w: &mut dyn Write) -> io::Result<()> {
             }
             let via: Vec<String> = r.via.iter().map(|v| esc(v)).collect();
             let _ = write!(s, "<td class=\"loc\">{}</td></tr>", via.join("<br>"));
+        }
+        s.push_str("</table></div>");
+    }
+    // Workloads whose service account reaches Secrets: the chain from a
+    // compromised pod to the cluster's Secrets (workload-secrets-path).
+    let paths: Vec<&Finding> = report
+        .active()
+        .filter(|f| f.rule_id == "workload-secrets-path")
+        .collect();
+    if !paths.is_empty() {
+        s.push_str("<h3>Workloads whose token reaches Secrets</h3><div style=\"overflow-x:auto\"><table><tr><th>workload</th><th>service account</th><th>can</th><th>where</th><th>binding → role → rule</th></tr>");
+        for f in paths {
+            let c = &f.properties["chain"];
+            let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
+            let w = &c["workload"];
+            let workload = format!(
+                "{} {}{}",
+                text(&w["kind"]),
+                w["namespace"]
+                    .as_str()
+                    .map(|n| format!("{n}/"))
+                    .unwrap_or_default(),
+                text(&w["name"])
+            );
+            let can: Vec<String> = c["can"]
+                .as_array()
+                .map(|a| a.iter().map(text).collect())
+                .unwrap_or_default();
+            let chain = format!(
+                "{} {} → {} {} → {}",
+                text(&c["binding"]["kind"]),
+                text(&c["binding"]["name"]),
+                text(&c["role"]["kind"]),
+                text(&c["role"]["name"]),
+                text(&c["rule"])
+            );
+            let _ = write!(
+                s,
+                "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td><td class=\"loc\">{}</td></tr>",
+                esc(&workload),
+                esc(&text(&c["service_account"])),
+                esc(&can.join(", ")),
+                esc(&text(&c["scope"])),
+                esc(&chain)
+            );
         }
         s.push_str("</table></div>");
     }

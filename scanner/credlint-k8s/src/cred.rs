@@ -321,6 +321,292 @@ pub(crate) fn literal_secret(value: &str) -> bool {
         && !FILL_IN.iter().any(|m| lower.contains(m))
 }
 
+/// Words of a value that choose a setting rather than hold a secret
+/// (`auth: basic`, `tokenMode: auto`, `passwordHash: sha256`), compared
+/// without case.
+const SETTING_VALUES: &[&str] = &[
+    "auto",
+    "none",
+    "null",
+    "nil",
+    "default",
+    "required",
+    "optional",
+    "strict",
+    "lax",
+    "plain",
+    "plaintext",
+    "basic",
+    "bearer",
+    "digest",
+    "oauth",
+    "oauth2",
+    "oidc",
+    "jwt",
+    "ldap",
+    "saml",
+    "kerberos",
+    "md5",
+    "sha1",
+    "sha256",
+    "sha384",
+    "sha512",
+    "bcrypt",
+    "scrypt",
+    "argon2",
+    "argon2id",
+    "pbkdf2",
+    "rsa",
+    "ecdsa",
+    "ed25519",
+    "hs256",
+    "hs512",
+    "rs256",
+    "rs512",
+    "es256",
+    "aes",
+    "aes256",
+    "random",
+    "generate",
+    "generated",
+    "internal",
+    "external",
+    "file",
+    "env",
+    "vault",
+    "kubernetes",
+    "static",
+    "dynamic",
+    "header",
+    "query",
+    "cookie",
+    "always",
+    "never",
+    "ifnotpresent",
+    "enabled",
+    "disabled",
+    "enable",
+    "disable",
+    "allow",
+    "deny",
+    "unset",
+    "empty",
+];
+
+/// Whether `value` is a duration (`30s`, `24h`, `1h30m`, `7d`).
+fn duration(v: &str) -> bool {
+    let mut rest = v;
+    let mut parts = 0;
+    while !rest.is_empty() {
+        let n = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if n == 0 {
+            return false;
+        }
+        rest = &rest[n..];
+        let u = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if !matches!(
+            &rest[..u],
+            "ns" | "us" | "ms" | "s" | "m" | "h" | "d" | "w" | "y"
+        ) {
+            return false;
+        }
+        rest = &rest[u..];
+        parts += 1;
+    }
+    parts > 0
+}
+
+/// The reason [`not_a_credential`] gives for a value with a mark left to
+/// fill in (`xxx`, `***`, `<…>`, `TODO`): the leak engine's own
+/// placeholder filter has already judged what a generic rule matched, and
+/// a random value may hold `xxX` by chance.
+const MARK_TO_FILL_IN: &str = "a mark left to fill in";
+
+/// Why the literal `value` of the field `key` is not a credential, if it is
+/// not: the one judgement of values the policy checks add to the leak
+/// engine's own (`credlint_leaks::validate::placeholder`, which the
+/// entropy path of [`credential`] also asks; a working default such as
+/// `changeme` under a password name stays reported). Not credentials:
+/// booleans and switches; numbers (ports, lengths, counts — but a number
+/// under a password name is a password); durations (`24h`); file modes
+/// (`0600`); words that choose a setting (`auto`, `sha256`, `basic`);
+/// placeholders (`YourPingdomApiToken`, `your-token-here`, `<password>`,
+/// `REPLACE_ME`); references and templates; file paths and URLs without
+/// credentials; and identifiers named like tokens that are not secret
+/// (etcd's `initialClusterToken`, which only tells clusters apart).
+pub(crate) fn not_a_credential(key: &str, value: &str) -> Option<&'static str> {
+    let v = value.trim().trim_matches(['"', '\'']).trim();
+    let lower = v.to_ascii_lowercase();
+    let w = judged_words(key);
+    if v.is_empty() {
+        return Some("empty");
+    }
+    if reference(v) {
+        return Some("a reference");
+    }
+    if w.iter().any(|x| x == "initial") && w.iter().any(|x| x == "cluster") {
+        return Some("a cluster identifier, not a secret");
+    }
+    // `passwordSecret: db-creds`, `tokenSecret: runner-token`: the name of
+    // the Secret that holds the password (while `clientSecret` is one).
+    if w.len() >= 2
+        && matches!(w[w.len() - 1].as_str(), "secret" | "secrets")
+        && secret_word(&w[w.len() - 2])
+        && !matches!(w[w.len() - 2].as_str(), "secret" | "secrets")
+    {
+        return Some("the name of a Secret");
+    }
+    const SWITCHES: &[&str] = &[
+        "true", "false", "yes", "no", "on", "off", "y", "n", "~", "enabled", "disabled",
+    ];
+    if SWITCHES.contains(&lower.as_str()) {
+        return Some("a switch");
+    }
+    let password_name = w.last().is_some_and(|l| {
+        let l = l.trim_end_matches(|c: char| c.is_ascii_digit());
+        ["password", "passwd", "pwd", "pass", "pin", "passphrase"]
+            .iter()
+            .any(|p| l.ends_with(p))
+    });
+    let numeric = v
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'_')
+        && v.bytes().any(|b| b.is_ascii_digit());
+    if numeric && !password_name {
+        return Some("a number");
+    }
+    if v.len() == 4 && v.starts_with('0') && v.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+        return Some("a file mode");
+    }
+    if duration(&lower) && !password_name {
+        return Some("a duration");
+    }
+    if SETTING_VALUES.contains(&lower.as_str()) {
+        return Some("a setting's value");
+    }
+    if lower.starts_with("your")
+        || lower.ends_with("-here")
+        || lower.ends_with("_here")
+        || lower.ends_with("here>")
+    {
+        return Some("a placeholder");
+    }
+    if FILL_IN.iter().any(|m| lower.contains(m)) {
+        return Some(MARK_TO_FILL_IN);
+    }
+    if (v.starts_with('/') || v.starts_with("./") || v.starts_with("../") || v.starts_with("~/"))
+        && !v.contains(char::is_whitespace)
+    {
+        return Some("a file path");
+    }
+    if let Some((scheme, rest)) = v.split_once("://") {
+        let authority = rest.split('/').next().unwrap_or("");
+        if !scheme.is_empty()
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'+')
+            && !authority.contains('@')
+        {
+            return Some("a URL without credentials");
+        }
+    }
+    None
+}
+
+/// Whether the field `key` names a secret and holds a literal one
+/// ([`secret_variable`], [`literal_secret`], [`not_a_credential`]):
+/// `password: admin1` and `pwd: hi` are; `tokenTTL: 24h`,
+/// `initialClusterToken: etcd-cluster-1`, `apiToken: YourApiToken` are not.
+pub(crate) fn named_secret(key: &str, value: &str) -> bool {
+    secret_variable(key) && literal_secret(value) && not_a_credential(key, value).is_none()
+}
+
+/// A credential written inside a field's text, and the line it is on
+/// (0-based, in the field's text).
+#[derive(Debug, Clone)]
+pub(crate) struct Embedded {
+    /// Line of the field's text.
+    pub line: usize,
+    /// The variable or header that holds it.
+    pub name: String,
+}
+
+/// Credentials written as lines of a field's text, which the leak rules
+/// need not know: `NAME=value`, `export NAME=value`, `NAME: value`,
+/// `--name=value` (a secret name with a literal value, judged by
+/// [`named_secret`]), and `Authorization: Bearer <token>` / `bearer
+/// <token>` (a token of 12 or more characters that is not a reference or
+/// placeholder). A value of one line is one line.
+pub(crate) fn embedded(text: &str) -> Vec<Embedded> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.starts_with('#') || line.starts_with("//") {
+            continue;
+        }
+        if let Some(name) = bearer(line) {
+            out.push(Embedded { line: i, name });
+            continue;
+        }
+        for word in line.split_whitespace() {
+            let word = word.strip_prefix("export").map_or(word, str::trim_start);
+            let word = word.trim_start_matches('-');
+            let Some((k, v)) = word.split_once('=') else {
+                continue;
+            };
+            let v = v.trim_end_matches([';', ',']);
+            if !k.is_empty()
+                && k.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+                && named_secret(k, v)
+            {
+                out.push(Embedded {
+                    line: i,
+                    name: k.to_string(),
+                });
+            }
+        }
+        if let Some((k, v)) = line.split_once(": ") {
+            let k = k.trim().trim_matches(['"', '\'']);
+            if !k.contains(char::is_whitespace) && !k.contains('=') && named_secret(k, v.trim()) {
+                out.push(Embedded {
+                    line: i,
+                    name: k.to_string(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// `Bearer <token>` in a line: the header or word that carries it.
+fn bearer(line: &str) -> Option<String> {
+    let lower = line.to_ascii_lowercase();
+    let at = lower.find("bearer ")?;
+    let token: String = line[at + 7..]
+        .trim_start()
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | ';' | ','))
+        .collect();
+    if token.len() < 12
+        || reference(&token)
+        || token.starts_with('<')
+        || not_a_credential("token", &token).is_some()
+        || !token.bytes().any(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    Some(if lower.contains("authorization") {
+        "Authorization".into()
+    } else {
+        "bearer".into()
+    })
+}
+
 /// Look for a credential in `value` (the field named `key`).
 pub(crate) fn credential(cx: &mut Cx<'_>, key: &str, value: &str) -> Option<CredHit> {
     let value = value.trim();
@@ -341,6 +627,13 @@ pub(crate) fn credential(cx: &mut Cx<'_>, key: &str, value: &str) -> Option<Cred
             continue;
         }
         let spec = &cx.leaks.rules()[c.rule].spec;
+        // A generic rule (a name and an entropy test) meets settings,
+        // placeholders and identifiers: judge its value like ours.
+        if spec.generic
+            && not_a_credential(key, &text[c.secret.clone()]).is_some_and(|r| r != MARK_TO_FILL_IN)
+        {
+            continue;
+        }
         if best.as_ref().is_none_or(|b| spec.severity > b.severity) {
             best = Some(CredHit {
                 rule_id: spec.id.clone(),
@@ -354,6 +647,7 @@ pub(crate) fn credential(cx: &mut Cx<'_>, key: &str, value: &str) -> Option<Cred
     }
     if secretish_key(key)
         && placeholder(value.as_bytes()).is_none()
+        && not_a_credential(key, value).is_none()
         && Validator::GenericSecret
             .check(value.as_bytes(), Some(key.as_bytes()))
             .is_ok()
@@ -431,6 +725,101 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Values of real charts and ConfigMaps that are not credentials, and
+    /// short real passwords that are.
+    #[test]
+    fn value_judgement() {
+        for (k, v) in [
+            ("auth.enabled", "true"),
+            ("tokenTTL", "24h"),
+            ("token_ttl", "3600"),
+            ("tokenPort", "8443"),
+            ("secretMode", "0600"),
+            ("passwordHash", "sha256"),
+            ("apiTokenMode", "auto"),
+            ("apiToken", "YourPingdomApiToken"),
+            ("token", "your-token-here"),
+            ("password", "<password>"),
+            ("initialClusterToken", "etcd-cluster-k8s"),
+            ("ETCD_INITIAL_CLUSTER_TOKEN", "etcd-cluster-1"),
+            ("password", "/etc/redis/password"),
+            ("token", "https://auth.example.com/token"),
+            ("secret", "${SECRET}"),
+            ("authType", "basic"),
+            ("runner.tokenSecret", "gitlab-runner-secret"),
+            ("passwordSecret", "db-creds"),
+        ] {
+            assert!(
+                !named_secret(k, v) || not_a_credential(k, v).is_some(),
+                "{k}: {v}"
+            );
+            assert!(not_a_credential(k, v).is_some(), "{k}: {v}");
+        }
+        for (k, v) in [
+            ("pwd", "hi"),
+            ("password", "admin1"),
+            ("adminPassword", "prom-operator"),
+            ("POSTGRES_PASSWORD", "1234"),
+            ("API_TOKEN", "secret"),
+            ("password", "https"),
+            ("clientSecret", "abc123def"),
+        ] {
+            assert!(named_secret(k, v), "{k}: {v}");
+        }
+    }
+
+    /// Regression (bench m00336): a generic rule's random value that holds
+    /// `xxX` by chance is not a mark left to fill in.
+    #[test]
+    fn generic_hits_are_judged_but_not_as_fill_in_marks() {
+        let found = |k: &str, v: &str| {
+            let mut hit = None;
+            testing::run(|cx| hit = credential(cx, k, v).map(|h| h.rule_id));
+            hit
+        };
+        assert!(found(
+            "application.properties",
+            "spring.datasource.password=pw2keHRhJHn2xxX5"
+        )
+        .is_some());
+        assert!(found("initialClusterToken", "etcd-cluster-k8s-Zq8vN3rT").is_none());
+        assert!(found("apiToken", "YourPingdomApiToken").is_none());
+    }
+
+    #[test]
+    fn credentials_inside_a_fields_text() {
+        let names = |t: &str| -> Vec<(usize, String)> {
+            embedded(t).into_iter().map(|e| (e.line, e.name)).collect()
+        };
+        let env = "LOG_LEVEL=debug\nDB_PASSWORD=s3cr3tpass\nexport API_TOKEN=secret\nTOKEN_TTL=24h\nPASSWORD_FILE=/run/secrets/db\n";
+        assert_eq!(
+            names(env),
+            vec![(1, "DB_PASSWORD".into()), (2, "API_TOKEN".into())]
+        );
+        assert_eq!(
+            names("--user=admin --password=hunter22x"),
+            vec![(0, "password".into())]
+        );
+        assert_eq!(
+            names("proxy_set_header Authorization \"Bearer abcDEF123ghiJKL456\";"),
+            vec![(0, "Authorization".into())]
+        );
+        assert_eq!(
+            names("redis:\n  password: admin1\n  port: 6379\n"),
+            vec![(1, "password".into())]
+        );
+        for quiet in [
+            "Authorization: Bearer ${TOKEN}",
+            "Authorization: Bearer <token>",
+            "auth_type: bearer",
+            "# password=commented",
+            "token: YourApiToken",
+            "uses bearer tokens for auth",
+        ] {
+            assert!(names(quiet).is_empty(), "{quiet}");
+        }
+    }
 
     #[test]
     fn key_names() {

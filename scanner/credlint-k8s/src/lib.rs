@@ -16,6 +16,7 @@
 //! Each check is a module of [`checks`] whose doc comment is its
 //! `credlint explain` page; [`checks()`] lists them all.
 
+pub mod authz;
 pub mod checks;
 mod cred;
 mod cx;

@@ -1,32 +1,41 @@
-//! RBAC as the API server evaluates it, over any set of objects: one
-//! file's, or a whole cluster's (so the live audit resolves aggregation and
-//! bindings across everything it listed).
+//! Roles and bindings of a set of objects, indexed for the RBAC evaluator
+//! ([`crate::authz`]): one file's, or a whole cluster's (so the live audit
+//! resolves aggregation and bindings across everything it listed).
 //!
-//! - Rules are judged one by one: a role that mixes a name-restricted rule
-//!   with an unrestricted one is unrestricted.
-//! - `resourceNames` restricts `get`, `update`, `patch` and `delete` only;
-//!   `list`, `watch`, `create` and `deletecollection` are treated as not
-//!   restricted by it.
-//! - `*` matches every verb, resource (and subresource) and API group;
-//!   `pods/*` matches every pod subresource.
+//! - Rules are read one by one into [`Rule`]; whether a rule allows a
+//!   request is [`crate::authz`]'s question, answered as the API server's
+//!   RBAC authorizer answers it.
 //! - Aggregated ClusterRoles get the union of the rules of the ClusterRoles
-//!   their `aggregationRule` selects (to a fixpoint: `admin` ⊇ `edit` ⊇
-//!   `view`). A live cluster has already filled in `rules`; duplicates are
-//!   folded.
+//!   their `aggregationRule` selects (`matchLabels` and
+//!   `matchExpressions`, to a fixpoint: `admin` ⊇ `edit` ⊇ `view`). A live
+//!   cluster has already filled in `rules`; duplicates are folded.
 //! - Kubernetes' own roles and bindings carry the label
 //!   `kubernetes.io/bootstrapping: rbac-defaults`; they are indexed (a user
-//!   binding to `edit` must see its rules) but not judged unless asked.
+//!   binding to `edit` must see its rules) but not judged unless asked. A
+//!   binding to `cluster-admin`, `admin`, `edit` or `view` whose role is
+//!   not in the set meets a built-in stand-in with the documented
+//!   permissions of that role.
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
+use crate::authz::{own_scope, Ask, Scope};
 use crate::model::{At, Object};
 
 /// Verbs that read Secrets.
 pub const READ_VERBS: [&str; 3] = ["get", "list", "watch"];
 
-/// Verbs that `resourceNames` cannot restrict (per the issue's model of
-/// the API server: no name at authorisation time, or a collection).
-pub const UNRESTRICTABLE: [&str; 4] = ["list", "watch", "create", "deletecollection"];
+/// The verbs of the Kubernetes API on a resource such as `secrets`.
+pub const RESOURCE_VERBS: [&str; 8] = [
+    "get",
+    "list",
+    "watch",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
+];
 
 /// One `rules[]` item.
 #[derive(Debug, Clone)]
@@ -41,7 +50,21 @@ pub struct Rule<'a> {
     pub verbs: Vec<&'a str>,
     /// `resourceNames`.
     pub resource_names: Vec<&'a str>,
+    /// `nonResourceURLs`.
+    pub non_resource_urls: Vec<&'a str>,
 }
+
+/// Pod controllers: writing one runs a pod of any spec.
+const CONTROLLERS: [(&str, &str); 8] = [
+    ("", "pods"),
+    ("", "replicationcontrollers"),
+    ("apps", "deployments"),
+    ("apps", "statefulsets"),
+    ("apps", "daemonsets"),
+    ("apps", "replicasets"),
+    ("batch", "jobs"),
+    ("batch", "cronjobs"),
+];
 
 impl<'a> Rule<'a> {
     fn from_at(at: At<'a>) -> Rule<'a> {
@@ -51,55 +74,33 @@ impl<'a> Rule<'a> {
             resources: list("resources"),
             verbs: list("verbs"),
             resource_names: list("resourceNames"),
+            non_resource_urls: list("nonResourceURLs"),
             at,
         }
     }
 
-    /// Whether the rule's API groups include `group` (or `*`).
-    pub fn group(&self, group: &str) -> bool {
-        self.api_groups.iter().any(|g| *g == "*" || *g == group)
-    }
-
-    /// Whether the rule's resources include `resource` (`*`, `pods/*` count).
-    pub fn resource(&self, resource: &str) -> bool {
-        self.resources.iter().any(|r| {
-            *r == "*"
-                || *r == resource
-                || resource
-                    .split_once('/')
-                    .is_some_and(|(base, _)| r.strip_suffix("/*") == Some(base))
-        })
-    }
-
-    /// Whether the rule grants `verb` (or `*`).
-    pub fn verb(&self, verb: &str) -> bool {
-        self.verbs.iter().any(|v| *v == "*" || *v == verb)
-    }
-
-    /// Whether the rule applies to core-group `secrets`.
-    pub fn covers_secrets(&self) -> bool {
-        self.group("") && self.resource("secrets")
-    }
-
-    /// Whether `verb` is granted without a name restriction.
-    pub fn unrestricted(&self, verb: &str) -> bool {
-        self.verb(verb) && (self.resource_names.is_empty() || UNRESTRICTABLE.contains(&verb))
-    }
-
-    /// Read verbs on Secrets granted on every Secret (not only named ones).
+    /// Read verbs allowed on every Secret (a request without a name, or
+    /// for any name: rules restricted to names do not count).
     pub fn unrestricted_secret_reads(&self) -> Vec<&'static str> {
-        if !self.covers_secrets() {
-            return Vec::new();
-        }
         READ_VERBS
             .into_iter()
-            .filter(|v| self.unrestricted(v))
+            .filter(|v| self.allows(&Ask::new(v, "", "secrets")))
             .collect()
     }
 
     /// Whether it reads Secrets at all (named ones included).
     pub fn reads_secrets(&self) -> bool {
-        self.covers_secrets() && READ_VERBS.iter().any(|v| self.verb(v))
+        READ_VERBS
+            .iter()
+            .any(|v| self.allows_some(&Ask::new(v, "", "secrets")))
+    }
+
+    /// The real API verbs this rule allows on Secrets (any name).
+    pub fn secret_verbs(&self) -> Vec<&'static str> {
+        RESOURCE_VERBS
+            .into_iter()
+            .filter(|v| self.allows_some(&Ask::new(v, "", "secrets")))
+            .collect()
     }
 
     /// `*` everywhere: all verbs on all resources.
@@ -108,77 +109,101 @@ impl<'a> Rule<'a> {
     }
 
     /// The ways this rule amounts to reading Secrets through workloads,
-    /// as short descriptions with the key a finding should point at.
-    pub fn workload_paths(&self) -> Vec<(String, &'static str)> {
+    /// as short descriptions with the key a finding should point at, when
+    /// the rule's role applies in `scope` (a Role never grants
+    /// cluster-scoped resources such as `nodes/proxy` or `users`).
+    pub fn workload_paths(&self, scope: &Scope) -> Vec<(String, &'static str)> {
         let mut out = Vec::new();
-        const CONTROLLERS: [(&str, &str); 8] = [
-            ("", "pods"),
-            ("", "replicationcontrollers"),
-            ("apps", "deployments"),
-            ("apps", "statefulsets"),
-            ("apps", "daemonsets"),
-            ("apps", "replicasets"),
-            ("batch", "jobs"),
-            ("batch", "cronjobs"),
-        ];
-        for (g, r) in CONTROLLERS {
-            if self.group(g) && self.resource(r) {
-                let verbs: Vec<&str> = ["create", "update", "patch"]
-                    .into_iter()
-                    .filter(|v| self.unrestricted(v) || (*v != "create" && self.verb(v)))
-                    .collect();
-                if verbs.is_empty() {
-                    continue;
-                }
-                // A pod's spec is fixed once it runs but for its images: updating
-                // a pod swaps in code that reads what that pod mounts; creating
-                // one, or changing a controller's template, mounts anything.
-                let what = if r == "pods" && !verbs.contains(&"create") {
-                    "can swap the image of a running pod: its code then reads the Secrets and token that pod mounts"
+        let can = |verb: &str, group: &str, res: &str| {
+            let ask = Ask::new(verb, group, res);
+            scope.covers(ask.ns)
+                && if verb == "create" {
+                    // A create request has no name: `resourceNames` never grants it.
+                    self.allows(&ask)
                 } else {
-                    "can run a pod that mounts any Secret of the namespace and runs as any of its service accounts"
-                };
-                out.push((format!("{} on {r} ({what})", verbs.join("/")), "resources"));
+                    self.allows_some(&ask)
+                }
+        };
+        for (g, r) in CONTROLLERS {
+            let verbs: Vec<&str> = ["create", "update", "patch"]
+                .into_iter()
+                .filter(|v| can(v, g, r))
+                .collect();
+            if verbs.is_empty() {
+                continue;
             }
+            // A pod's spec is fixed once it runs but for its images: updating
+            // a pod swaps in code that reads what that pod mounts; creating
+            // one, or changing a controller's template, mounts anything.
+            let what = if r == "pods" && !verbs.contains(&"create") {
+                "can swap the image of a running pod: its code then reads the Secrets and token that pod mounts"
+            } else {
+                "can run a pod that mounts any Secret of the namespace and runs as any of its service accounts"
+            };
+            out.push((format!("{} on {r} ({what})", verbs.join("/")), "resources"));
         }
-        let core = self.group("");
-        if core && self.resource("pods/exec") && (self.verb("create") || self.verb("get")) {
+        if can("create", "", "pods/exec") || can("get", "", "pods/exec") {
             out.push((
                 "exec into pods (pods/exec): reads mounted Secrets and tokens".into(),
                 "resources",
             ));
         }
-        if core
-            && self.resource("pods/ephemeralcontainers")
-            && (self.verb("update") || self.verb("patch"))
+        if can("create", "", "pods/attach") || can("get", "", "pods/attach") {
+            out.push((
+                "attach to pods (pods/attach): works the running process of any pod, with its mounted Secrets and token".into(),
+                "resources",
+            ));
+        }
+        if can("update", "", "pods/ephemeralcontainers")
+            || can("patch", "", "pods/ephemeralcontainers")
         {
             out.push((
                 "add ephemeral containers (pods/ephemeralcontainers): runs code in any pod".into(),
                 "resources",
             ));
         }
-        if core && self.resource("serviceaccounts/token") && self.verb("create") {
+        if can("create", "", "serviceaccounts/token") {
             out.push(("create service-account tokens (serviceaccounts/token): acts as any service account".into(), "resources"));
         }
-        if core && self.resource("nodes/proxy") && self.verb("get") {
+        if can("get", "", "nodes/proxy") || can("create", "", "nodes/proxy") {
             out.push((
-                "get nodes/proxy: the kubelet API, including exec into any pod on the node".into(),
+                "reach the kubelet API (nodes/proxy): exec into any pod on the node".into(),
                 "resources",
             ));
         }
-        if self.verbs.contains(&"impersonate") {
+        let whom: Vec<&str> = ["users", "groups", "serviceaccounts"]
+            .into_iter()
+            .filter(|r| can("impersonate", "", r))
+            .collect();
+        if !whom.is_empty() {
+            let key = if self.verbs.contains(&"impersonate") {
+                "verbs"
+            } else {
+                "resources"
+            };
             out.push((
-                "impersonate: acts as other users, groups or service accounts".into(),
-                "verbs",
+                format!("impersonate {}: acts as other identities", whom.join("/")),
+                key,
             ));
         }
-        if self.group("rbac.authorization.k8s.io")
-            && (self.resource("roles") || self.resource("clusterroles"))
-        {
-            for v in ["escalate", "bind"] {
-                if self.verbs.contains(&v) {
-                    out.push((format!("{v} on roles: grants itself or others any permission, Secrets included"), "verbs"));
-                }
+        for v in ["escalate", "bind"] {
+            let on: Vec<&str> = ["roles", "clusterroles"]
+                .into_iter()
+                .filter(|r| can(v, "rbac.authorization.k8s.io", r))
+                .collect();
+            if !on.is_empty() {
+                let key = if self.verbs.contains(&v) {
+                    "verbs"
+                } else {
+                    "resources"
+                };
+                out.push((
+                    format!(
+                        "{v} on {}: grants itself or others any permission, Secrets included",
+                        on.join("/")
+                    ),
+                    key,
+                ));
             }
         }
         out
@@ -192,6 +217,7 @@ impl<'a> Rule<'a> {
             &self.resources,
             &self.verbs,
             &self.resource_names,
+            &self.non_resource_urls,
         ] {
             let mut v = l.clone();
             v.sort_unstable();
@@ -225,16 +251,19 @@ impl Role<'_> {
         self.obj.is_rbac_default()
     }
 
-    /// Whether any effective rule reads Secrets.
+    /// Whether any effective rule reads Secrets (in the role's own scope).
     pub fn reads_secrets(&self) -> bool {
-        self.rules.iter().any(|r| r.rule.reads_secrets())
+        READ_VERBS
+            .iter()
+            .any(|v| self.grant(&Ask::new(v, "", "secrets")).is_some())
     }
 
     /// Whether any effective rule amounts to reading Secrets through workloads.
     pub fn reads_secrets_via_workloads(&self) -> bool {
+        let scope = own_scope(self);
         self.rules
             .iter()
-            .any(|r| !r.rule.workload_paths().is_empty())
+            .any(|r| !r.rule.workload_paths(&scope).is_empty())
     }
 }
 
@@ -289,6 +318,79 @@ fn selector_matches(sel: &At<'_>, labels: &[(&str, &str)]) -> bool {
     any
 }
 
+/// The rules a role object writes itself.
+fn own_rules(o: &Object) -> Vec<EffRule<'_>> {
+    o.at()
+        .key("rules")
+        .map(|r| {
+            r.items()
+                .into_iter()
+                .map(|at| EffRule {
+                    rule: Rule::from_at(at),
+                    aggregated_from: None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Stand-ins for the user-facing default ClusterRoles, with the
+/// permissions the RBAC documentation gives them ("User-facing roles"):
+/// `cluster-admin` everything; `admin` and `edit` read and write most
+/// namespaced objects, Secrets and pods included (`edit` may also
+/// impersonate service accounts; `admin` also writes roles and bindings);
+/// `view` reads most objects but not Secrets.
+const BUILTIN_ROLES: &str = r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: cluster-admin, labels: {kubernetes.io/bootstrapping: rbac-defaults}}
+rules:
+  - {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}
+  - {nonResourceURLs: ["*"], verbs: ["*"]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: admin, labels: {kubernetes.io/bootstrapping: rbac-defaults}}
+rules:
+  - {apiGroups: [""], resources: [pods, pods/attach, pods/exec, pods/portforward, pods/proxy, secrets, services, configmaps, serviceaccounts, persistentvolumeclaims, replicationcontrollers, replicationcontrollers/scale, endpoints], verbs: [create, delete, deletecollection, patch, update, get, list, watch]}
+  - {apiGroups: [""], resources: [serviceaccounts], verbs: [impersonate]}
+  - {apiGroups: [apps], resources: [deployments, deployments/scale, daemonsets, replicasets, replicasets/scale, statefulsets, statefulsets/scale], verbs: [create, delete, deletecollection, patch, update, get, list, watch]}
+  - {apiGroups: [batch], resources: [jobs, cronjobs], verbs: [create, delete, deletecollection, patch, update, get, list, watch]}
+  - {apiGroups: [rbac.authorization.k8s.io], resources: [roles, rolebindings], verbs: [create, delete, deletecollection, patch, update, get, list, watch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: edit, labels: {kubernetes.io/bootstrapping: rbac-defaults}}
+rules:
+  - {apiGroups: [""], resources: [pods, pods/attach, pods/exec, pods/portforward, pods/proxy, secrets, services, configmaps, serviceaccounts, persistentvolumeclaims, replicationcontrollers, replicationcontrollers/scale, endpoints], verbs: [create, delete, deletecollection, patch, update, get, list, watch]}
+  - {apiGroups: [""], resources: [serviceaccounts], verbs: [impersonate]}
+  - {apiGroups: [apps], resources: [deployments, deployments/scale, daemonsets, replicasets, replicasets/scale, statefulsets, statefulsets/scale], verbs: [create, delete, deletecollection, patch, update, get, list, watch]}
+  - {apiGroups: [batch], resources: [jobs, cronjobs], verbs: [create, delete, deletecollection, patch, update, get, list, watch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: view, labels: {kubernetes.io/bootstrapping: rbac-defaults}}
+rules:
+  - {apiGroups: [""], resources: [pods, services, configmaps, endpoints, persistentvolumeclaims, replicationcontrollers, serviceaccounts], verbs: [get, list, watch]}
+  - {apiGroups: [apps], resources: [deployments, daemonsets, replicasets, statefulsets], verbs: [get, list, watch]}
+"#;
+
+/// The built-in stand-ins, parsed once.
+fn builtins() -> &'static [Object] {
+    static ROLES: OnceLock<Vec<Object>> = OnceLock::new();
+    ROLES.get_or_init(|| {
+        let lines = credlint_core::LineIndex::new(BUILTIN_ROLES.as_bytes());
+        let (docs, _) = crate::yaml::load(BUILTIN_ROLES, &lines, crate::yaml::Limits::default());
+        let origin = crate::model::Origin {
+            path: None,
+            context: Some("built-in".into()),
+        };
+        docs.into_iter()
+            .map(|d| Object::new(d, origin.clone()))
+            .collect()
+    })
+}
+
 /// A Role, ClusterRole, RoleBinding or ClusterRoleBinding.
 pub fn is_rbac(o: &Object) -> bool {
     matches!(
@@ -308,19 +410,7 @@ impl<'a> RbacIndex<'a> {
             })
             .map(|o| Role {
                 obj: o,
-                rules: o
-                    .at()
-                    .key("rules")
-                    .map(|r| {
-                        r.items()
-                            .into_iter()
-                            .map(|at| EffRule {
-                                rule: Rule::from_at(at),
-                                aggregated_from: None,
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+                rules: own_rules(o),
             })
             .collect();
         // Aggregation to a fixpoint (bounded: each pass adds at least one rule or stops).
@@ -374,18 +464,38 @@ impl<'a> RbacIndex<'a> {
                     && o.api_version.starts_with("rbac.authorization.k8s.io/")
             })
             .collect();
-        RbacIndex {
+        let mut index = RbacIndex {
             roles,
             bindings,
             include_defaults,
+        };
+        for b in builtins() {
+            let used = index.bindings.iter().any(|x| {
+                x.root.get("roleRef").is_some_and(|r| {
+                    r.get("kind").and_then(|k| k.scalar_text()) == Some("ClusterRole")
+                        && r.get("name").and_then(|k| k.scalar_text()) == Some(b.name.as_str())
+                })
+            });
+            let present = index
+                .roles
+                .iter()
+                .any(|r| r.obj.kind == "ClusterRole" && r.obj.name == b.name);
+            if used && !present {
+                index.roles.push(Role {
+                    obj: b,
+                    rules: own_rules(b),
+                });
+            }
         }
+        index
     }
 
     /// Roles to judge (defaults left out unless asked).
     pub fn judged_roles(&self) -> impl Iterator<Item = &Role<'a>> {
-        self.roles
-            .iter()
-            .filter(move |r| self.include_defaults || !r.is_default())
+        self.roles.iter().filter(move |r| {
+            (self.include_defaults || !r.is_default())
+                && r.obj.origin.context.as_deref() != Some("built-in")
+        })
     }
 
     /// Bindings to judge.
@@ -414,19 +524,30 @@ impl<'a> RbacIndex<'a> {
 
 /// Report a finding on an effective rule of `role`: at the rule's `key`
 /// when the role defines it, at `aggregationRule` when it was aggregated.
-pub(crate) fn emit(
-    cx: &mut crate::cx::Cx<'_>,
+/// The message ends with where the granting rule is written, and the
+/// finding's `properties` name it (`grant_rule`: `path:line` or
+/// `Kind/name rules[i]`; `grant_role`; `grant_rule_field`).
+pub(crate) fn emit<'c>(
+    cx: &'c mut crate::cx::Cx<'_>,
     meta: &crate::checks::CheckMeta,
     role: &Role<'_>,
     r: &EffRule<'_>,
     key: &str,
     disc: &str,
     message: String,
-) {
-    match r.aggregated_from {
+) -> &'c mut credlint_core::Finding {
+    let place = crate::authz::rule_place(role, r);
+    let source = r.aggregated_from.unwrap_or(role.obj);
+    let f = match r.aggregated_from {
         None => {
             let at = r.rule.at.key(key).unwrap_or_else(|| r.rule.at.clone());
-            cx.object(meta, role.obj, &at, disc, message);
+            cx.object(
+                meta,
+                role.obj,
+                &at,
+                disc,
+                format!("{message} (granted by the rule at {place})"),
+            )
         }
         Some(from) => {
             let root = role.obj.at();
@@ -437,10 +558,21 @@ pub(crate) fn emit(
                 role.obj,
                 &at,
                 &disc,
-                format!("{message} (aggregated from ClusterRole `{}`)", from.name),
-            );
+                format!(
+                    "{message} (aggregated from ClusterRole `{}`; granted by the rule at {place})",
+                    from.name
+                ),
+            )
         }
-    }
+    };
+    f.properties.insert("grant_rule".into(), place.into());
+    f.properties.insert(
+        "grant_role".into(),
+        format!("{}/{}", source.kind, source.name).into(),
+    );
+    f.properties
+        .insert("grant_rule_field".into(), r.rule.at.path.clone().into());
+    f
 }
 
 #[cfg(test)]
@@ -456,7 +588,12 @@ mod workload_path_tests {
         let index = super::RbacIndex::build(&objs, false);
         let paths: Vec<String> = index
             .judged_roles()
-            .flat_map(|r| r.rules.iter().flat_map(|x| x.rule.workload_paths()))
+            .flat_map(|r| {
+                let scope = crate::authz::own_scope(r);
+                r.rules
+                    .iter()
+                    .flat_map(move |x| x.rule.workload_paths(&scope))
+            })
             .map(|(m, _)| m)
             .collect();
         assert_eq!(paths.len(), 3, "{paths:?}");

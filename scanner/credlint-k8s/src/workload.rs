@@ -52,7 +52,7 @@ pub(crate) struct ApiServer<'a> {
     pub flags: Vec<std::borrow::Cow<'a, str>>,
 }
 
-impl ApiServer<'_> {
+impl<'a> ApiServer<'a> {
     /// Whether `--name` is set (as `--name=value` or `--name value`).
     pub fn has_flag(&self, name: &str) -> bool {
         self.flags.iter().any(|f| {
@@ -61,8 +61,65 @@ impl ApiServer<'_> {
         })
     }
 
+    /// The value of `--name` and where it is written (the `command`/`args`
+    /// item, or the kubeadm `extraArgs` entry); the last one wins, as on a
+    /// command line. `--name` alone (a boolean flag) is `true`.
+    pub fn flag(&self, name: &str) -> Option<(String, At<'a>)> {
+        let bare = name.trim_start_matches('-');
+        let mut found = None;
+        if let Some(extra) = self.container.key("extraArgs") {
+            for (k, at) in extra.entries() {
+                if k == bare {
+                    found = Some((at.text().unwrap_or("").to_string(), at));
+                }
+            }
+            for item in extra.items() {
+                if item.node.get("name").and_then(|n| n.scalar_text()) == Some(bare) {
+                    let v = item
+                        .node
+                        .get("value")
+                        .and_then(|n| n.scalar_text())
+                        .unwrap_or("");
+                    found = Some((v.to_string(), item));
+                }
+            }
+            return found;
+        }
+        let items: Vec<At<'a>> = ["command", "args"]
+            .iter()
+            .filter_map(|k| self.container.key(k))
+            .flat_map(|a| a.items())
+            .collect();
+        for (i, item) in items.iter().enumerate() {
+            let Some(text) = item.text() else { continue };
+            let words: Vec<&str> = text.split_whitespace().collect();
+            for (j, w) in words.iter().enumerate() {
+                let Some(rest) = w.strip_prefix(name) else {
+                    continue;
+                };
+                let value = if let Some(v) = rest.strip_prefix('=') {
+                    v.to_string()
+                } else if !rest.is_empty() {
+                    continue;
+                } else if let Some(next) = words.get(j + 1).filter(|n| !n.starts_with("--")) {
+                    next.to_string()
+                } else if let Some(next) = (words.len() == 1)
+                    .then(|| items.get(i + 1).and_then(|n| n.text()))
+                    .flatten()
+                    .filter(|n| !n.starts_with("--"))
+                {
+                    next.to_string()
+                } else {
+                    "true".to_string()
+                };
+                found = Some((value, item.clone()));
+            }
+        }
+        found
+    }
+
     /// Where a finding about a missing flag points: the `command:` key.
-    pub fn command_at(&self) -> At<'_> {
+    pub fn command_at(&self) -> At<'a> {
         self.container
             .key("command")
             .or_else(|| self.container.key("args"))
@@ -117,8 +174,35 @@ pub(crate) fn static_control_plane(obj: &Object) -> bool {
 
 /// The kube-apiserver container, if `obj` is a Pod that runs one.
 pub(crate) fn apiserver(obj: &Object) -> Option<ApiServer<'_>> {
+    component(
+        obj,
+        "apiServer",
+        "kube-apiserver",
+        &["apiserver", "kube-apiserver"],
+    )
+}
+
+/// The kube-controller-manager container, or a kubeadm
+/// ClusterConfiguration's `controllerManager` section.
+pub(crate) fn controller_manager(obj: &Object) -> Option<ApiServer<'_>> {
+    component(
+        obj,
+        "controllerManager",
+        "kube-controller-manager",
+        &["controller-manager", "kube-controller-manager"],
+    )
+}
+
+/// A control-plane component: its kubeadm section (`apiServer`,
+/// `controllerManager`) or the container that runs `binary`.
+fn component<'a>(
+    obj: &'a Object,
+    section: &str,
+    binary: &str,
+    hyperkube: &[&str],
+) -> Option<ApiServer<'a>> {
     if obj.kind == "ClusterConfiguration" && obj.api_version.starts_with("kubeadm.k8s.io/") {
-        return Some(kubeadm_apiserver(obj));
+        return Some(kubeadm_component(obj, section));
     }
     for spec in pod_specs(obj) {
         for c in containers(&spec) {
@@ -127,7 +211,7 @@ pub(crate) fn apiserver(obj: &Object) -> Option<ApiServer<'_>> {
                 .map(|a| a.node.strings())
                 .unwrap_or_default();
             words.extend(c.key("args").map(|a| a.node.strings()).unwrap_or_default());
-            if let Some(flags) = apiserver_flags(&words) {
+            if let Some(flags) = component_flags(&words, binary, hyperkube) {
                 return Some(ApiServer {
                     container: c,
                     flags: flags.into_iter().map(std::borrow::Cow::Borrowed).collect(),
@@ -142,11 +226,11 @@ pub(crate) fn apiserver(obj: &Object) -> Option<ApiServer<'_>> {
 /// `apiServer.extraArgs`, a map (`v1beta3`) or a list of `{name, value}`
 /// (`v1beta4`). No `apiServer` section means kubeadm's defaults, which set
 /// neither an encryption config nor an audit policy.
-fn kubeadm_apiserver(obj: &Object) -> ApiServer<'_> {
+fn kubeadm_component<'a>(obj: &'a Object, name: &str) -> ApiServer<'a> {
     use crate::model::Value;
     use std::borrow::Cow;
     let root = obj.at();
-    let section = root.key("apiServer");
+    let section = root.key(name);
     let mut flags = Vec::new();
     if let Some(extra) = section.as_ref().and_then(|a| a.key("extraArgs")) {
         fn text(n: Option<&crate::model::Node>) -> &str {
@@ -178,22 +262,21 @@ fn kubeadm_apiserver(obj: &Object) -> ApiServer<'_> {
 /// The flags of a kube-apiserver command line (`command` then `args`):
 /// `kube-apiserver --x`, `hyperkube apiserver --x` (self-hosted clusters
 /// of old), or a shell running one (`sh -c "exec kube-apiserver --x"`).
-fn apiserver_flags<'a>(words: &[&'a str]) -> Option<Vec<&'a str>> {
+fn component_flags<'a>(
+    words: &[&'a str],
+    binary: &str,
+    hyperkube: &[&str],
+) -> Option<Vec<&'a str>> {
     let name = |w: &'a str| w.rsplit('/').next().unwrap_or(w);
     match name(words.first()?) {
-        "kube-apiserver" => Some(words[1..].to_vec()),
-        "hyperkube"
-            if matches!(
-                words.get(1).map(|w| name(w)),
-                Some("apiserver" | "kube-apiserver")
-            ) =>
-        {
+        b if b == binary => Some(words[1..].to_vec()),
+        "hyperkube" if words.get(1).is_some_and(|w| hyperkube.contains(&name(w))) => {
             Some(words[2..].to_vec())
         }
         "sh" | "bash" | "ash" | "dash" => {
             let script = words.iter().skip_while(|w| **w != "-c").nth(1)?;
             let mut tokens = script.split_whitespace();
-            tokens.find(|t| name(t) == "kube-apiserver")?;
+            tokens.find(|t| name(t) == binary)?;
             Some(
                 tokens
                     .take_while(|t| !matches!(*t, "&&" | ";" | "||" | "|"))
@@ -211,6 +294,59 @@ mod apiserver_tests {
     fn flags(text: &str) -> Option<Vec<String>> {
         let objs = objects("m.yaml", text);
         super::apiserver(&objs[0]).map(|a| a.flags.iter().map(|f| f.to_string()).collect())
+    }
+
+    /// A flag's value and where it is: `--f=v`, `--f v` in one item (a
+    /// shell line), `--f` then `v` as two items, a boolean `--f` alone, the
+    /// last one winning; kubeadm's map and list; the controller manager.
+    #[test]
+    fn flag_values() {
+        let pod = |prog: &str, args: &str| {
+            format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  namespace: kube-system\nspec:\n  containers:\n    - name: a\n      command: [{prog}]\n      args: [{args}]\n")
+        };
+        let value = |text: &str, flag: &str| {
+            let objs = objects("m.yaml", text);
+            let api = super::apiserver(&objs[0]).or_else(|| super::controller_manager(&objs[0]));
+            api.and_then(|a| a.flag(flag).map(|(v, at)| (v, at.path)))
+        };
+        let t = pod("kube-apiserver", "--token-auth-file, /t.csv, --service-account-lookup=true, --profiling, --service-account-lookup=false");
+        assert_eq!(
+            value(&t, "--token-auth-file"),
+            Some(("/t.csv".into(), "spec.containers[0].args[0]".into()))
+        );
+        assert_eq!(
+            value(&t, "--service-account-lookup"),
+            Some(("false".into(), "spec.containers[0].args[4]".into()))
+        );
+        assert_eq!(value(&t, "--profiling").map(|v| v.0), Some("true".into()));
+        assert_eq!(value(&t, "--token"), None);
+        let cm = pod(
+            "kube-controller-manager",
+            "--service-account-private-key-file=/k",
+        );
+        assert_eq!(
+            value(&cm, "--service-account-private-key-file").map(|v| v.0),
+            Some("/k".into())
+        );
+        let v3 = "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\napiServer:\n  extraArgs:\n    token-auth-file: /a.csv\ncontrollerManager:\n  extraArgs:\n    service-account-private-key-file: /k\n";
+        assert_eq!(
+            value(v3, "--token-auth-file"),
+            Some((
+                "/a.csv".into(),
+                "apiServer.extraArgs.token-auth-file".into()
+            ))
+        );
+        let objs = objects("m.yaml", v3);
+        let cm = super::controller_manager(&objs[0]).unwrap();
+        assert_eq!(
+            cm.flag("--service-account-private-key-file").map(|v| v.0),
+            Some("/k".into())
+        );
+        let v4 = "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\napiServer:\n  extraArgs:\n    - {name: token-auth-file, value: /b.csv}\n";
+        assert_eq!(
+            value(v4, "--token-auth-file"),
+            Some(("/b.csv".into(), "apiServer.extraArgs[0]".into()))
+        );
     }
 
     #[test]

@@ -49,6 +49,32 @@ const EXPECTED: &[(&str, &[Expect])] = &[
         ],
     ),
     (
+        "apiserver/token-settings.yaml",
+        &[
+            ("apiserver-token-auth-file", 18, 9),
+            ("apiserver-service-account-tokens", 19, 9),
+            ("apiserver-service-account-tokens", 20, 9),
+            ("apiserver-service-account-tokens", 23, 9),
+            ("apiserver-token-auth-file", 38, 34),
+            ("apiserver-service-account-tokens", 38, 7),
+            ("apiserver-service-account-tokens", 51, 7),
+        ],
+    ),
+    (
+        "apiserver/kubeadm-tokens-v1beta3.yaml",
+        &[
+            ("apiserver-token-auth-file", 9, 5),
+            ("apiserver-service-account-tokens", 10, 5),
+        ],
+    ),
+    (
+        "apiserver/kubeadm-tokens-v1beta4.yaml",
+        &[
+            ("apiserver-service-account-tokens", 11, 5),
+            ("apiserver-token-auth-file", 13, 5),
+        ],
+    ),
+    (
         "audit/request-response.yaml",
         &[("audit-policy-secrets", 8, 5)],
     ),
@@ -68,11 +94,9 @@ const EXPECTED: &[(&str, &[Expect])] = &[
     ("audit/none-reads.yaml", &[("audit-policy-secrets", 8, 5)]),
     (
         "rbac/secrets-read.yaml",
-        &[
-            ("rbac-secrets-read", 14, 5),
-            ("rbac-secrets-read", 17, 5),
-            ("rbac-secrets-read", 27, 5),
-        ],
+        // Line 17 (`list` with `resourceNames: [shop-tls]`) is not reported:
+        // per the RBAC docs a list restricted by name lists only that Secret.
+        &[("rbac-secrets-read", 14, 5), ("rbac-secrets-read", 27, 5)],
     ),
     (
         "rbac/wildcard.yaml",
@@ -92,6 +116,40 @@ const EXPECTED: &[(&str, &[Expect])] = &[
             ("rbac-secrets-via-workloads", 24, 5),
             ("rbac-secrets-via-workloads", 27, 5),
             ("rbac-secrets-via-workloads", 29, 5),
+        ],
+    ),
+    (
+        "rbac/authorizer-edge.yaml",
+        &[
+            ("rbac-secrets-via-workloads", 10, 5),
+            ("rbac-secrets-via-workloads", 13, 5),
+            ("rbac-secrets-via-workloads", 16, 5),
+            ("rbac-secrets-via-workloads", 19, 5),
+        ],
+    ),
+    (
+        "rbac/csr-approval.yaml",
+        &[("rbac-csr-approval", 15, 5), ("rbac-csr-approval", 26, 5)],
+    ),
+    (
+        "rbac/webhook-write.yaml",
+        &[
+            ("rbac-webhook-config-write", 7, 5),
+            ("rbac-webhook-config-write", 10, 5),
+        ],
+    ),
+    (
+        "workloads/secrets-path.yaml",
+        &[
+            ("automount-token", 9, 1),
+            ("rbac-secrets-read", 18, 5),
+            ("rbac-secrets-via-workloads", 21, 5),
+            ("automount-token", 45, 5),
+            ("workload-secrets-path", 46, 7),
+            ("workload-secrets-path", 46, 7),
+            ("workload-secrets-path", 75, 11),
+            ("automount-token", 76, 11),
+            ("hostpath-credential-mount", 83, 17),
         ],
     ),
     (
@@ -168,6 +226,25 @@ const EXPECTED: &[(&str, &[Expect])] = &[
         ],
     ),
     (
+        "helm/values-short-password/values.yaml",
+        &[
+            ("helm-values-credential", 3, 3),
+            ("helm-values-credential", 5, 3),
+        ],
+    ),
+    (
+        "secrets/configmap-embedded.yaml",
+        &[
+            ("configmap-credential", 7, 3),
+            ("configmap-credential", 8, 3),
+            ("configmap-credential", 11, 3),
+        ],
+    ),
+    (
+        "workloads/env-embedded.yaml",
+        &[("env-literal-credential", 15, 15)],
+    ),
+    (
         "kustomize/bad/kustomization.yaml",
         &[
             ("kustomize-secret-literal", 10, 7),
@@ -213,10 +290,14 @@ const COMPLIANT: &[&str] = &[
     "encryption/compliant-wildcard.yaml",
     "apiserver/compliant-kube-apiserver.yaml",
     "apiserver/compliant-kubeadm-config.yaml",
+    "apiserver/compliant-token-settings.yaml",
     "audit/compliant-policy.yaml",
     "audit/compliant-request-reads.yaml",
     "rbac/compliant-defaults.yaml",
     "rbac/compliant-named.yaml",
+    "rbac/compliant-authorizer.yaml",
+    "rbac/compliant-csr-webhook.yaml",
+    "workloads/compliant-secrets-path.yaml",
     "workloads/compliant-workload.yaml",
     "workloads/compliant-static-pod.yaml",
     "secrets/compliant-sealed.yaml",
@@ -226,6 +307,9 @@ const COMPLIANT: &[&str] = &[
     "helm/good-chart/values.yaml",
     "helm/good-chart/templates/deployment.yaml",
     "helm/good-chart/templates/auth.yaml",
+    "helm/good-chart/templates/paths.yaml",
+    "helm/values-noise/values.yaml",
+    "secrets/compliant-configmap-settings.yaml",
     "kustomize/good/kustomization.yaml",
     "docker/Dockerfile.good",
     "compose/docker-compose.good.yml",

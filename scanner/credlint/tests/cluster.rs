@@ -203,6 +203,8 @@ fn audits_a_realistic_cluster_through_pagination_errors_and_retries() {
         "rbac-secrets-via-workloads",
         "legacy-sa-token-secret",
         "apiserver-no-encryption-config",
+        "apiserver-service-account-tokens",
+        "workload-secrets-path",
         "secret-unmanaged",
         "secret-stale",
         "rbac-secret-readers",
@@ -703,9 +705,6 @@ fn secrets_at_rest_reads_a_real_etcd() {
 
 #[test]
 fn html_report_renders_in_headless_chromium() {
-    let Some(chromium) = tool("chromium") else {
-        return;
-    };
     let c = start(ServerOptions {
         forbidden: ["statefulsets".to_string()].into(),
         ..Default::default()
@@ -735,6 +734,15 @@ fn html_report_renders_in_headless_chromium() {
         "no external assets"
     );
     assert!(!page.contains("<script"), "no scripts");
+    // The RBAC section shows the workload → service account → binding →
+    // role → rule chains of workload-secrets-path.
+    assert!(
+        page.contains("Workloads whose token reaches Secrets"),
+        "workload chains missing from the RBAC section"
+    );
+    let Some(chromium) = tool("chromium") else {
+        return;
+    };
     let profile = dir.path().join("profile");
     let out = Command::new(&chromium)
         .args([

@@ -15,7 +15,8 @@
 //! Not reported: `${VAR}` / `$VAR` interpolation, empty values and
 //! variables passed through without a value, switches (`"yes"`, `"1"`) and
 //! marks left to fill in (`<password>`, `xxxx`, `REPLACE_ME`). Names and
-//! values are judged as `env-literal-credential` judges them.
+//! values are judged as `env-literal-credential` judges them (durations,
+//! numbers, modes, setting words and paths are not credentials).
 //!
 //! ## Why it matters
 //! The file is committed and shared; the value also ends up in
@@ -67,7 +68,7 @@ fn report(cx: &mut Cx<'_>, obj: &Object, service: &str, var: &str, value: &str, 
         let f = cx.text(&META, &path, at.span, &format!("{service}/{var}"), msg);
         at_least(f, hit.severity);
         f.properties.insert("leak_rule".into(), hit.rule_id.into());
-    } else if crate::cred::secret_variable(var) && crate::cred::literal_secret(value) {
+    } else if crate::cred::named_secret(var, value) {
         let path = obj.origin.path.clone().unwrap_or_default();
         let msg = format!(
             "service `{service}` sets the secret `{var}` to a literal value in the Compose file; use Compose `secrets:` or `${{VAR}}` from an uncommitted .env"

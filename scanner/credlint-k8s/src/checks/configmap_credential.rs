@@ -4,8 +4,22 @@
 //! A `ConfigMap` `data` value in which the leak rules find a credential
 //! (the same rules `credlint scan` runs, on the value's text — including
 //! whole configuration files stored as values), or whose key is named like
-//! a secret and whose value looks like one. The finding points at the data
-//! key and names the rule; the value is never printed.
+//! a secret and whose value looks like one; a literal value — however
+//! short — under a key that *is* a secret (`pwd: hi`, `password: admin1`);
+//! and, inside a value's text, lines `NAME=value`, `export NAME=value`,
+//! `name: value` or `--name=value` that set a secret-named variable to a
+//! literal, and `Authorization: Bearer <token>`. The finding points at the
+//! data key and names the rule (and the line of the value); the value is
+//! never printed.
+//!
+//! Values are judged as the leak rules judge them, in one place
+//! (`cred::not_a_credential`): booleans, numbers (but a number under a
+//! password name), ports, durations, file modes, words that choose a
+//! setting (`auto`, `sha256`, `basic`), placeholders (`YourPingdomApiToken`,
+//! `your-token-here`, `<password>`), references, file paths, URLs without
+//! credentials, and identifiers named like tokens that are not secret
+//! (etcd's `initialClusterToken`) are not credentials — also when a
+//! generic leak rule matched them.
 //!
 //! ## Why it matters
 //! ConfigMaps are not meant for secrets: they are never encrypted at rest,
@@ -56,6 +70,26 @@ pub(crate) fn check(cx: &mut Cx<'_>, obj: &Object) {
             let f = cx.object(&META, obj, &at, "", msg);
             at_least(f, hit.severity);
             f.properties.insert("leak_rule".into(), hit.rule_id.into());
+        } else if crate::cred::named_secret(key, value) {
+            let msg = format!(
+                "ConfigMap `{}` key `{key}` is a literal password or token: ConfigMaps are not Secrets (not encrypted at rest, readable by anyone who reads configuration)",
+                obj.name
+            );
+            let f = cx.object(&META, obj, &at, "", msg);
+            f.properties.insert("leak_rule".into(), "secret-key-name".into());
+        } else {
+            for e in crate::cred::embedded(value) {
+                let msg = format!(
+                    "ConfigMap `{}` key `{key}` sets `{}` to a literal credential (line {} of the value)",
+                    obj.name,
+                    e.name,
+                    e.line + 1
+                );
+                let disc = format!("{}:{}", e.line, e.name);
+                let f = cx.object(&META, obj, &at, &disc, msg);
+                f.properties.insert("leak_rule".into(), "secret-key-name".into());
+                f.properties.insert("value_line".into(), (e.line + 1).into());
+            }
         }
     }
 }

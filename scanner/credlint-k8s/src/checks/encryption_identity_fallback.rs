@@ -27,6 +27,7 @@
 //!
 //! ## References
 //! - https://kubernetes.io/docs/tasks/administer-cluster/encrypt-data/#ensure-all-secrets-are-encrypted
+//! - CIS Kubernetes Benchmark v1.9.0, control 1.2.28 (encryption providers are appropriately configured)
 
 use credlint_core::Severity;
 
@@ -41,7 +42,7 @@ pub static META: CheckMeta = CheckMeta {
     name: "Unencrypted fallback for Secrets (identity after a real provider)",
     severity: Severity::Medium,
     short: "`identity` follows a real provider: Secrets written before encryption may still be plain text in etcd.",
-    tags: &["encryption-at-rest"],
+    tags: &["encryption-at-rest", "cis-k8s-v1.9.0-1.2.28"],
     references: &["https://kubernetes.io/docs/tasks/administer-cluster/encrypt-data/#ensure-all-secrets-are-encrypted"],
     scope: Scope::Objects,
 };

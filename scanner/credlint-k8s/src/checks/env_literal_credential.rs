@@ -12,7 +12,19 @@
 //!   `MYSQL_ALLOW_EMPTY_PASSWORD`) — whatever the value's entropy: the
 //!   policy is that secrets come from a Secret, so `testpassword` and
 //!   `changeme` are reported too (a working default is what the container
-//!   runs with).
+//!   runs with);
+//! - of any variable, when its value's text sets a secret-named variable
+//!   or option to a literal (`--password=…`, `DB_PASSWORD=…`) or carries
+//!   `Authorization: Bearer <token>`.
+//!
+//! Values are judged as the leak rules judge them, in one place
+//! (`cred::not_a_credential`): booleans, numbers (but a number under a
+//! password name), ports, durations, file modes, words that choose a
+//! setting (`auto`, `sha256`, `basic`), placeholders (`YourPingdomApiToken`,
+//! `your-token-here`, `<password>`), references, file paths, URLs without
+//! credentials, and identifiers named like tokens that are not secret
+//! (etcd's `initialClusterToken`) are not credentials — also when a
+//! generic leak rule matched them.
 //!
 //! Not reported: references (`$(VAR)`, `${VAR}`), empty values, switches
 //! (`"true"`, `"yes"`) and marks left to fill in (`<password>`, `xxxx`,
@@ -77,11 +89,20 @@ pub(crate) fn check(cx: &mut Cx<'_>, obj: &Object, c: &At<'_>) {
             let f = cx.object(&META, obj, &v, "", msg);
             at_least(f, hit.severity);
             f.properties.insert("leak_rule".into(), hit.rule_id.into());
-        } else if crate::cred::secret_variable(var) && crate::cred::literal_secret(value) {
+        } else if crate::cred::named_secret(var, value) {
             let msg = format!(
                 "container `{cname}` sets the secret `{var}` to a literal value: it is in the manifest and the workload object; use `valueFrom.secretKeyRef`"
             );
             cx.object(&META, obj, &v, "", msg);
+        } else {
+            for e in crate::cred::embedded(value) {
+                let msg = format!(
+                    "container `{cname}` passes a literal credential `{}` inside the value of `{var}`",
+                    e.name
+                );
+                let f = cx.object(&META, obj, &v, &format!("{}:{}", e.line, e.name), msg);
+                f.properties.insert("leak_rule".into(), "secret-key-name".into());
+            }
         }
     }
 }

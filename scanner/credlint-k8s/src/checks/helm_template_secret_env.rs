@@ -13,7 +13,9 @@
 //! word (`authenticatorRole`), names of Secrets and of keys in them
 //! (`existingSecret`, `existingSecretPasswordKey`, `secretName`), and
 //! settings (`tokenAudience`, `authProvider`, `*Role`, `*Enabled`,
-//! `*Type`, `*Mode`, `*Url`, `*File`, `*Path`, …).
+//! `*Type`, `*Mode`, `*Url`, `*File`, `*Path`, …), and values that build a
+//! file path from a value (`/etc/creds/{{ .Values.passwordSecret }}/token`
+//! says where a secret is mounted, not what it is).
 //!
 //! ## Why it matters
 //! The rendered Deployment carries the secret in plain text: in `helm get
@@ -60,6 +62,12 @@ pub(crate) fn check(cx: &mut Cx<'_>, path: &str, text: &str, lines: &LineIndex) 
         let t2 = t.strip_prefix("- ").map(str::trim_start).unwrap_or(t);
         let Some(rest) = t2.strip_prefix("value:") else { continue };
         if !rest.contains("{{") {
+            continue;
+        }
+        // A path built from a value (`/etc/creds/{{ .Values.secretName }}/token`)
+        // names where a secret is, not the secret.
+        let literal = rest.trim().trim_matches(['"', '\'']);
+        if literal.starts_with('/') || literal.contains("}}/") || literal.contains("/{{") {
             continue;
         }
         let mut search = 0;

@@ -4,8 +4,19 @@
 //! A value in `values.yaml` (or `values-*.yaml`, `values.*.yaml`) in which
 //! the leak rules find a credential, or whose key is named like a secret
 //! (`password`, `token`, `secret`, `apiKey`, …) and whose value looks like
-//! one. Empty strings, references (`existingSecret`, `${...}`, `{{ ... }}`)
-//! and placeholders are not reported. The finding points at the key.
+//! one, or whose key *is* a secret (`password`, `pwd`, `apiToken`) and
+//! whose value is a literal however short (`password: admin1`). Empty
+//! strings, references (`existingSecret`, `${...}`, `{{ ... }}`) and
+//! placeholders are not reported. The finding points at the key.
+//!
+//! Values are judged as the leak rules judge them, in one place
+//! (`cred::not_a_credential`): booleans, numbers (but a number under a
+//! password name), ports, durations, file modes, words that choose a
+//! setting (`auto`, `sha256`, `basic`), placeholders (`YourPingdomApiToken`,
+//! `your-token-here`, `<password>`), references, file paths, URLs without
+//! credentials, and identifiers named like tokens that are not secret
+//! (etcd's `initialClusterToken`) are not credentials — also when a
+//! generic leak rule matched them.
 //!
 //! ## Why it matters
 //! Chart defaults are copied into every release and every fork of the
@@ -56,6 +67,14 @@ fn walk(cx: &mut Cx<'_>, obj: &Object, key: &str, at: &At<'_>) {
             let f = cx.text(&META, &path, at.span, &at.path, msg);
             at_least(f, hit.severity);
             f.properties.insert("leak_rule".into(), hit.rule_id.into());
+        } else if crate::cred::named_secret(key, value) {
+            let path = obj.origin.path.clone().unwrap_or_default();
+            let msg = format!(
+                "Helm value `{}` is a literal password or token: every release renders it in plain text",
+                at.path
+            );
+            let f = cx.text(&META, &path, at.span, &at.path, msg);
+            f.properties.insert("leak_rule".into(), "secret-key-name".into());
         }
         return;
     }

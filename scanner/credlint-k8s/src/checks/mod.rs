@@ -94,11 +94,17 @@ registry!(
     encryption_weak_provider,
     encryption_secrets_not_covered,
     apiserver_no_encryption_config,
+    apiserver_token_auth_file,
+    apiserver_service_account_tokens,
     audit_policy_secrets,
     rbac_secrets_read,
     rbac_wildcard,
     rbac_broad_subject,
     rbac_secrets_via_workloads,
+    rbac_csr_approval,
+    rbac_webhook_config_write,
+    workload_secrets_path,
+    hostpath_credential_mount,
     env_secret_ref,
     env_literal_credential,
     automount_token,
@@ -124,6 +130,9 @@ pub const ACROSS: &[&str] = &[
     rbac_wildcard::META.id,
     rbac_secrets_via_workloads::META.id,
     rbac_broad_subject::META.id,
+    rbac_csr_approval::META.id,
+    rbac_webhook_config_write::META.id,
+    workload_secrets_path::META.id,
 ];
 
 /// Run every object check over a set of objects (one file's, or a whole
@@ -160,9 +169,15 @@ pub(crate) fn run_each(cx: &mut Cx<'_>, objects: &[Object]) {
         }
         if let Some(api) = crate::workload::apiserver(obj) {
             apiserver_no_encryption_config::check(cx, obj, &api);
+            apiserver_token_auth_file::check(cx, obj, &api);
+            apiserver_service_account_tokens::check_apiserver(cx, obj, &api);
             audit_policy_secrets::check_apiserver(cx, obj, &api);
         }
+        if let Some(cm) = crate::workload::controller_manager(obj) {
+            apiserver_service_account_tokens::check_controller_manager(cx, obj, &cm);
+        }
         for spec in crate::workload::pod_specs(obj) {
+            hostpath_credential_mount::check(cx, obj, &spec);
             for c in crate::workload::containers(&spec) {
                 env_secret_ref::check(cx, obj, &c);
                 env_literal_credential::check(cx, obj, &c);
@@ -179,6 +194,9 @@ pub(crate) fn run_across(cx: &mut Cx<'_>, objects: &[Object]) {
     rbac_wildcard::check(cx, &index);
     rbac_secrets_via_workloads::check(cx, &index);
     rbac_broad_subject::check(cx, &index);
+    rbac_csr_approval::check(cx, &index);
+    rbac_webhook_config_write::check(cx, &index);
+    workload_secrets_path::check(cx, objects, &index);
 }
 
 /// All Dockerfile checks on one file.

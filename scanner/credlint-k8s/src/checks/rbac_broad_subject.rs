@@ -70,23 +70,45 @@ pub(crate) fn check(cx: &mut Cx<'_>, index: &RbacIndex<'_>) {
             .and_then(|r| r.get("name"))
             .and_then(|n| n.scalar_text())
             .unwrap_or("");
-        let how = match index.role_of(b) {
+        let role = index.role_of(b);
+        let how = match role {
             Some(role) if role.reads_secrets() => "reads Secrets",
             Some(role) if role.reads_secrets_via_workloads() => "reads Secrets through workloads",
             Some(_) => continue,
             None if BUILTIN_SECRET_READERS.contains(&role_name) => "reads Secrets (built-in role)",
             None => continue,
         };
+        // The rule that grants it, as the binding applies it.
+        let scope = crate::authz::binding_scope(b);
+        let granting = role.and_then(|role| {
+            let read = crate::rbac::READ_VERBS.iter().find_map(|v| {
+                let ask = crate::authz::Ask::new(v, "", "secrets");
+                role.rules.iter().find(|r| r.rule.allows_some(&ask))
+            });
+            read.or_else(|| {
+                role.rules
+                    .iter()
+                    .find(|r| !r.rule.workload_paths(&scope).is_empty())
+            })
+            .map(|r| crate::authz::rule_place(role, r))
+        });
         let Some(subjects) = b.at().key("subjects") else { continue };
         for s in subjects.items() {
             let kind = s.node.get("kind").and_then(|k| k.scalar_text()).unwrap_or("");
             let name = s.node.get("name").and_then(|k| k.scalar_text()).unwrap_or("");
             if let Some(who) = broad(kind, name) {
+                let rule = granting
+                    .as_ref()
+                    .map(|p| format!(" (granted by the rule at {p})"))
+                    .unwrap_or_default();
                 let msg = format!(
-                    "{} `{}` gives role `{role_name}`, which {how}, to {kind} `{name}`: {who}",
+                    "{} `{}` gives role `{role_name}`, which {how}, to {kind} `{name}`: {who}{rule}",
                     b.kind, b.name
                 );
-                cx.object(&META, b, &s, "", msg);
+                let f = cx.object(&META, b, &s, "", msg);
+                if let Some(p) = &granting {
+                    f.properties.insert("grant_rule".into(), p.clone().into());
+                }
             }
         }
     }

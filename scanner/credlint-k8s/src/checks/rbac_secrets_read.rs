@@ -4,11 +4,15 @@
 //! A Role or ClusterRole rule granting `get`, `list` or `watch` on
 //! `secrets` that is not restricted to named Secrets. Rules are judged one
 //! by one, as the API server does: a role with one name-restricted rule and
-//! one unrestricted rule is unrestricted. `resourceNames` restricts `get`
-//! only; `list` and `watch` are treated as unrestricted even with
-//! `resourceNames`. Rules aggregated into a ClusterRole through its
-//! `aggregationRule` count as its own. Kubernetes' default roles
-//! (`kubernetes.io/bootstrapping: rbac-defaults`) are left out.
+//! one unrestricted rule is unrestricted. A rule with `resourceNames`
+//! grants only the named Secrets — for `list` and `watch` too, which the
+//! API server then allows only with a `metadata.name` field selector — and
+//! `resourceNames: ["*"]` names the one Secret called `*`. `*` in `verbs`,
+//! `apiGroups` or `resources` counts. Rules aggregated into a ClusterRole
+//! through its `aggregationRule` count as its own. The finding names the
+//! rule that grants the access (file and line, or role and rule index).
+//! Kubernetes' default roles (`kubernetes.io/bootstrapping: rbac-defaults`)
+//! are left out.
 //!
 //! ## Why it matters
 //! Reading a Secret means holding the credential in it. A role that reads
@@ -32,7 +36,7 @@
 //! ## References
 //! - https://kubernetes.io/docs/concepts/security/rbac-good-practices/#listing-secrets
 //! - https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources
-//! - CIS Kubernetes Benchmark v1.9.0, control 5.1.2
+//! - CIS Kubernetes Benchmark v1.9.0, control 5.1.2 (minimize access to secrets)
 
 use credlint_core::Severity;
 
@@ -58,14 +62,9 @@ pub(crate) fn check(cx: &mut Cx<'_>, index: &RbacIndex<'_>) {
             if verbs.is_empty() {
                 continue;
             }
-            let how = if r.rule.resource_names.is_empty() {
-                String::new()
-            } else {
-                " (`resourceNames` does not restrict list/watch)".to_string()
-            };
             let scope = if role.obj.kind == "ClusterRole" { "cluster-wide when bound by a ClusterRoleBinding" } else { "in its namespace" };
             let msg = format!(
-                "{} `{}` can {} every Secret {scope}{how}",
+                "{} `{}` can {} every Secret {scope}",
                 role.obj.kind,
                 role.obj.name,
                 verbs.join("/"),

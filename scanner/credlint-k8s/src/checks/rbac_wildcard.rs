@@ -2,9 +2,13 @@
 //!
 //! ## What it finds
 //! A Role or ClusterRole rule with `*` in `verbs`, `resources` or
-//! `apiGroups` whose scope includes core-group `secrets`
-//! (`apiGroups` `""` or `*`, `resources` `secrets` or `*`). The finding
-//! points at the first list holding the `*`. Default roles are left out.
+//! `apiGroups` that, as the RBAC authorizer reads it, allows a real API
+//! verb (`get`, `list`, `watch`, `create`, `update`, `patch`, `delete`,
+//! `deletecollection`) on core-group `secrets`. A wildcard rule whose only
+//! verbs do not exist or mean nothing on Secrets (`approve`, `aaa`, `""`)
+//! grants nothing there and is not reported. The finding points at the
+//! first list holding the `*` and names the rule. Default roles are left
+//! out.
 //!
 //! ## Why it matters
 //! Wildcards grant today's and tomorrow's permissions: every verb (including
@@ -46,7 +50,8 @@ pub static META: CheckMeta = CheckMeta {
 pub(crate) fn check(cx: &mut Cx<'_>, index: &RbacIndex<'_>) {
     for role in index.judged_roles() {
         for r in &role.rules {
-            if !r.rule.covers_secrets() || r.rule.verbs.is_empty() {
+            let verbs = r.rule.secret_verbs();
+            if verbs.is_empty() {
                 continue;
             }
             let key = [
@@ -62,7 +67,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, index: &RbacIndex<'_>) {
                 "`*` in `{key}` of a rule in {} `{}` grants {} on Secrets",
                 role.obj.kind,
                 role.obj.name,
-                if r.rule.verbs.contains(&"*") { "every verb".to_string() } else { r.rule.verbs.join("/") },
+                if verbs.len() == crate::rbac::RESOURCE_VERBS.len() { "every verb".to_string() } else { verbs.join("/") },
             );
             crate::rbac::emit(cx, &META, role, r, key, "", msg);
         }
