@@ -134,6 +134,11 @@ pub fn judge(secret: &[u8], key: Option<&[u8]>, strict: bool) -> Result<Confiden
         (KeyKind::Password, Randomness::Random) if n >= 16 && s.classes >= 3 => Confidence::High,
         (_, Randomness::Random) => Confidence::Medium,
         (KeyKind::Password, Randomness::Human) if n >= 8 && s.classes >= 3 => Confidence::Medium,
+        // A short plain word (`always`, `inline`) under a password name is
+        // a setting or an enum as often as a password.
+        (KeyKind::Password, _) if n < 8 && s.classes <= 1 && s.letters == n => {
+            return Err(FilterReason::Format("a short word"));
+        }
         (KeyKind::Password, _) => Confidence::Low,
         (_, Randomness::Human) => Confidence::Low,
         (_, Randomness::Wordy) => {
