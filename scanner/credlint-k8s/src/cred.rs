@@ -623,7 +623,14 @@ pub(crate) fn credential(cx: &mut Cx<'_>, key: &str, value: &str) -> Option<Cred
     };
     let mut best: Option<CredHit> = None;
     for c in cx.leaks.scan(text.as_bytes(), &mut cx.scratch) {
-        if c.verdict.is_err() || !inside(&c.secret) {
+        // A value the leak engine judges only `low` (a human-looking
+        // password, a UUID) is left to the key-name judgement below, which
+        // reports a literal under a secret's name as the policy finding it
+        // is, whatever the value looks like.
+        if c.verdict.is_err()
+            || c.confidence == credlint_core::Confidence::Low
+            || !inside(&c.secret)
+        {
             continue;
         }
         let spec = &cx.leaks.rules()[c.rule].spec;

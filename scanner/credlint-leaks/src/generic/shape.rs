@@ -170,6 +170,15 @@ pub fn randomness(v: &[u8]) -> Randomness {
     if keyboard_walk(v) >= 0.6 {
         return Randomness::Human;
     }
+    // Too short to tell: whatever was drawn at random, seven characters
+    // are within reach of a person (and of a guess).
+    if n < 8 {
+        return if s.entropy_ratio < 0.62 {
+            Randomness::Wordy
+        } else {
+            Randomness::Human
+        };
+    }
     // Below this share of the possible entropy a value repeats itself.
     if s.entropy_ratio < 0.62 {
         return Randomness::Wordy;

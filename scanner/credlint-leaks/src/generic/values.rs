@@ -201,6 +201,20 @@ pub(crate) fn uri_password(
     // A service's default (`postgres`, `root`, `guest`) is still a
     // hard-coded credential: reported, at low confidence.
     let default = SERVICE_DEFAULT_PASSWORDS.iter().any(is);
+    // `tiger^5HHH`, `geheim$parole`: a manual's stand-in, a symbol, a suffix.
+    let led_by_stand_in = DEFAULT_PASSWORDS
+        .iter()
+        .filter(|w| w.len() >= 5 && w.bytes().all(|b| b.is_ascii_alphabetic()))
+        .any(|w| {
+            lower.starts_with(w.as_bytes())
+                && lower.len() > w.len()
+                && !lower[w.len()].is_ascii_alphanumeric()
+        });
+    if led_by_stand_in {
+        return Err(FilterReason::Placeholder(
+            "a stand-in password with a suffix",
+        ));
+    }
     if !default && DEFAULT_PASSWORDS.iter().any(is) {
         return Err(FilterReason::Placeholder("a default or stand-in password"));
     }
