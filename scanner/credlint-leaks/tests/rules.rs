@@ -26,6 +26,8 @@ fn chars(alphabet: &[u8], n: usize, seed: &str) -> String {
 }
 
 const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const B64: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/";
+const B58: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
 /// Expand `{{...}}` templates in an example.
 pub fn expand(example: &str) -> String {
@@ -52,6 +54,17 @@ pub fn expand(example: &str) -> String {
                 n.parse().expect("upper length"),
                 seed,
             ),
+            ["lower", n, seed] => chars(
+                b"0123456789abcdefghijklmnopqrstuvwxyz",
+                n.parse().expect("lower length"),
+                seed,
+            ),
+            ["b64", n, seed] => chars(B64, n.parse().expect("b64 length"), seed),
+            ["b58", n, seed] => chars(B58, n.parse().expect("b58 length"), seed),
+            ["uuid", seed] => {
+                let h = chars(b"0123456789abcdef", 32, seed);
+                format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+            }
             _ => format!("{{{{{inner}}}}}"),
         };
         out.push_str(&expanded);
