@@ -63,7 +63,14 @@ pub fn expand(example: &str) -> String {
             ["b58", n, seed] => chars(B58, n.parse().expect("b58 length"), seed),
             ["uuid", seed] => {
                 let h = chars(b"0123456789abcdef", 32, seed);
-                format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+                format!(
+                    "{}-{}-{}-{}-{}",
+                    &h[..8],
+                    &h[8..12],
+                    &h[12..16],
+                    &h[16..20],
+                    &h[20..]
+                )
             }
             _ => format!("{{{{{inner}}}}}"),
         };
