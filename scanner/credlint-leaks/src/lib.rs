@@ -6,6 +6,7 @@
 //! git or Kubernetes, so every source can call it on any bytes.
 
 mod engine;
+pub mod examples;
 pub mod generic;
 pub mod rule;
 pub mod validate;

@@ -7,10 +7,6 @@
 
 use credlint_leaks::{RuleSet, Scratch};
 
-mod common;
-
-use common::expand;
-
 #[test]
 fn every_rule_compiles_and_has_examples() {
     let rs = RuleSet::embedded().expect("embedded rules load");
@@ -40,34 +36,11 @@ fn every_rule_compiles_and_has_examples() {
 fn every_example_is_found_and_every_negative_is_not() {
     let rs = RuleSet::embedded().expect("embedded rules load");
     let mut scratch = Scratch::default();
-    let mut problems = Vec::new();
-    for (ri, rule) in rs.rules().iter().enumerate() {
-        for ex in &rule.spec.examples {
-            let text = expand(ex);
-            let hits = rs.scan(text.as_bytes(), &mut scratch);
-            if !hits.iter().any(|c| c.rule == ri && c.verdict.is_ok()) {
-                let why: Vec<String> = hits
-                    .iter()
-                    .filter(|c| c.rule == ri)
-                    .map(|c| format!("{:?}", c.verdict))
-                    .collect();
-                problems.push(format!(
-                    "{}: missed example {text:?} (own candidates: {why:?})",
-                    rule.spec.id
-                ));
-            }
-        }
-        for ex in &rule.spec.negative_examples {
-            let text = expand(ex);
-            let hits = rs.scan(text.as_bytes(), &mut scratch);
-            if hits.iter().any(|c| c.rule == ri && c.verdict.is_ok()) {
-                problems.push(format!(
-                    "{}: fired on negative example {text:?}",
-                    rule.spec.id
-                ));
-            }
-        }
-    }
+    let problems: Vec<String> = rs
+        .rules()
+        .iter()
+        .flat_map(|rule| credlint_leaks::examples::check_rule(&rs, rule, &mut scratch))
+        .collect();
     assert!(
         problems.is_empty(),
         "{} problems:\n{}",
