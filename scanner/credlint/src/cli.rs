@@ -139,6 +139,20 @@ pub struct RulesArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(subcommand)]
+    pub action: Option<RulesAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// Check rule files (the `rules/` format): every rule loads, every
+    /// example is found and every negative example is not. Exit 1 when one
+    /// fails.
+    Check {
+        /// Rule files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -10,7 +10,7 @@ use credlint_core::{Finding, RuleMeta};
 use credlint_leaks::{RuleError, RuleSet};
 use credlint_report::Notice;
 use credlint_scan::{scan_paths, scan_reader, PolicyHook, PolicyOutput, ScanOptions, UnitScanner};
-use miette::{miette, IntoDiagnostic, NamedSource};
+use miette::{miette, IntoDiagnostic, NamedSource, WrapErr};
 
 use crate::baseline::Baseline;
 use crate::cli::{ExplainArgs, OutputArgs, RulesArgs, ScanArgs};
@@ -308,6 +308,9 @@ pub fn run_scan(args: ScanArgs) -> miette::Result<ExitCode> {
 }
 
 pub fn run_rules(args: RulesArgs) -> miette::Result<ExitCode> {
+    if let Some(crate::cli::RulesAction::Check { files }) = &args.action {
+        return check_rule_files(files);
+    }
     let rules = RuleSet::embedded().map_err(|e| rule_error(e, None))?;
     let metas: Vec<RuleMeta> = all_meta(&rules)
         .into_iter()
@@ -355,4 +358,46 @@ fn print_or_pipe(s: &str) -> miette::Result<ExitCode> {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).into_diagnostic(),
         _ => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// `credlint rules check FILE…`: load each file as a user rule file (every
+/// field checked, errors pointing at the rule), then run its examples.
+fn check_rule_files(files: &[PathBuf]) -> miette::Result<ExitCode> {
+    let mut out = String::new();
+    let mut failed = false;
+    for path in files {
+        let text = std::fs::read_to_string(path)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot read {}", path.display()))?;
+        let name = path.display().to_string();
+        let set = RuleSet::builder()
+            .with_embedded()
+            .add_file(name.clone(), text.clone())
+            .build()
+            .map_err(|e| rule_error(e, Some(&text)))?;
+        let mut scratch = credlint_leaks::Scratch::default();
+        let mut rules = 0;
+        for rule in set.rules().iter().filter(|r| r.file == name) {
+            rules += 1;
+            if let Err(e) = rule.compile_now() {
+                failed = true;
+                out.push_str(&format!("{name}: {}: {e}\n", rule.spec.id));
+            }
+            for problem in credlint_leaks::examples::check_rule(&set, rule, &mut scratch) {
+                failed = true;
+                out.push_str(&format!("{name}: {problem}\n"));
+            }
+        }
+        if rules == 0 {
+            failed = true;
+            out.push_str(&format!("{name}: no rules\n"));
+        }
+        out.push_str(&format!("{name}: {rules} rules checked\n"));
+    }
+    print_or_pipe(&out)?;
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
