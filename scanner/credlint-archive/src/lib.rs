@@ -13,11 +13,13 @@
 //!
 //! [`image`] reads container images (OCI layouts, `docker save` tarballs)
 //! through the same reader: each layer once, whiteouts tracked, and the
-//! image config's text fields as units of their own.
+//! image config's text fields as units of their own; [`registry`] pulls
+//! them over the OCI distribution API.
 
 mod format;
 pub mod image;
 mod reader;
+pub mod registry;
 mod scan;
 
 pub use format::{sniff, Format, HEAD};

@@ -33,14 +33,19 @@ pub enum Command {
     /// Audit a live cluster, read-only: the policy checks on live objects, who can read
     /// Secrets, and (with --etcd) the proof of encryption at rest.
     Cluster(crate::cluster_cmd::ClusterArgs),
-    /// Scan container images (OCI layout folders, docker-save / OCI archive tarballs):
-    /// every layer's files, once per layer digest, and the image config's Env, Labels,
-    /// Cmd, Entrypoint and build history.
+    /// Scan container images (OCI layout folders, docker-save / OCI archive tarballs,
+    /// registry references): every layer's files, once per layer digest, and the image
+    /// config's Env, Labels, Cmd, Entrypoint and build history.
     ///
-    /// IMAGE is an OCI image layout folder (with `oci-layout` and `index.json`), or a
+    /// IMAGE is an OCI image layout folder (with `oci-layout` and `index.json`), a
     /// tarball from `docker save` or an OCI archive (`docker buildx build --output
-    /// type=oci`, `skopeo copy … oci-archive:`). Several images may be given: a layer
-    /// they share is read once.
+    /// type=oci`, `skopeo copy … oci-archive:`), or, when no such path exists, a registry
+    /// reference (`registry.example/team/app:1.0`, `alpine@sha256:…`) pulled over the OCI
+    /// distribution API, streamed, never written to disk. Registry credentials come from
+    /// Docker's config ($DOCKER_CONFIG or ~/.docker/config.json: `auths`, `credHelpers`,
+    /// `credsStore`); token auth follows the registry's `WWW-Authenticate` realm. Plain
+    /// HTTP is used for localhost and 127.0.0.0/8 only. Several images may be given: a
+    /// layer they share is read once.
     ///
     /// Every file of every layer is scanned as `credlint scan` scans a file (leak rules,
     /// and the policy checks for files they recognise by name; archives inside layers

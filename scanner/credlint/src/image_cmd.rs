@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use clap::Args;
 use credlint_archive::image::{scan_image_path, ImageOptions, ImageReport};
+use credlint_archive::registry::scan_registry;
 use credlint_archive::Limits;
 use credlint_report::Notice;
 use credlint_scan::UnitScanner;
@@ -21,7 +22,8 @@ use crate::scan::{all_meta, build_rules, load_config, policy_hook};
 /// `credlint image`.
 #[derive(Debug, Args)]
 pub struct ImageArgs {
-    /// Images: OCI layout folders or docker-save / OCI archive tarballs.
+    /// Images: OCI layout folders, docker-save / OCI archive tarballs, or registry
+    /// references (`registry.example/team/app:tag`, `alpine@sha256:…`).
     #[arg(required = true, value_name = "IMAGE")]
     pub images: Vec<String>,
     /// From a multi-platform index, only this platform (`os/arch` or `os/arch/variant`).
@@ -57,10 +59,12 @@ pub fn run(args: ImageArgs) -> miette::Result<ExitCode> {
     let mut all = ImageReport::default();
     for image in &args.images {
         let path = Path::new(image);
-        if !path.exists() {
-            return Err(miette!("no such image folder or tarball: {image}"));
+        let r = if path.exists() {
+            scan_image_path(path, &opts, &scanner, &mut seen)
+        } else {
+            scan_registry(image, &opts, &scanner, &mut seen, None)
         }
-        let r = scan_image_path(path, &opts, &scanner, &mut seen).map_err(|e| miette!("{e}"))?;
+        .map_err(|e| miette!("{e}"))?;
         all.findings.extend(r.findings);
         all.warnings.extend(r.warnings);
         let (s, t) = (&mut all.stats, r.stats);
