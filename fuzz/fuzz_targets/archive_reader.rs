@@ -45,7 +45,12 @@ fuzz_target!(|data: &[u8]| {
     read_archive("f", ArchiveInput::Bytes(&bytes), &limits, &mut v);
     let split = bytes.len().min(7);
     let mut tail = std::io::Cursor::new(&bytes[split..]);
-    read_archive("s", ArchiveInput::Stream(&bytes[..split], &mut tail), &limits, &mut v);
+    read_archive(
+        "s",
+        ArchiveInput::Stream(&bytes[..split], &mut tail),
+        &limits,
+        &mut v,
+    );
     for f in &v.out.findings {
         credlint_fuzz::assert_no_raw_secret(f);
         let p = f.location.path.as_deref().unwrap_or("");

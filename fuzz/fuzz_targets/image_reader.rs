@@ -21,7 +21,10 @@ impl BlobSource for Mem<'_> {
             .strip_prefix("blobs/sha256/")
             .and_then(|h| h.parse().ok())
             .ok_or_else(|| std::io::Error::other("no blob"))?;
-        let b = self.0.get(i).ok_or_else(|| std::io::Error::other("no blob"))?;
+        let b = self
+            .0
+            .get(i)
+            .ok_or_else(|| std::io::Error::other("no blob"))?;
         Ok(Box::new(*b))
     }
 }
@@ -41,7 +44,14 @@ fuzz_target!(|data: &[u8]| {
         let mut seen = HashSet::new();
         let mut report = ImageReport::default();
         for image in images.iter().take(8) {
-            scan_image(&store, image, &opts, credlint_fuzz::scanner(), &mut seen, &mut report);
+            scan_image(
+                &store,
+                image,
+                &opts,
+                credlint_fuzz::scanner(),
+                &mut seen,
+                &mut report,
+            );
         }
         for f in &report.findings {
             credlint_fuzz::assert_no_raw_secret(f);
