@@ -59,6 +59,13 @@ pub fn run(args: ImageArgs) -> miette::Result<ExitCode> {
     let mut all = ImageReport::default();
     for image in &args.images {
         let path = Path::new(image);
+        let looks_like_path = image.starts_with(['/', '.', '~'])
+            || [".tar", ".tar.gz", ".tgz"]
+                .iter()
+                .any(|e| image.ends_with(e));
+        if !path.exists() && looks_like_path {
+            return Err(miette!("no such image folder or tarball: {image}"));
+        }
         let r = if path.exists() {
             scan_image_path(path, &opts, &scanner, &mut seen)
         } else {

@@ -501,6 +501,17 @@ fn docker_save_tarball() {
 }
 
 #[test]
+fn a_missing_image_path_is_exit_2_without_a_pull() {
+    let out = credlint()
+        .args(["image", "--no-config", "./no-such-layout", "missing.tar"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("no such image folder or tarball: ./no-such-layout"));
+}
+
+#[test]
 fn image_help_explains_inputs_and_locations() {
     let out = credlint().args(["image", "--help"]).output().unwrap();
     let h = String::from_utf8_lossy(&out.stdout);
