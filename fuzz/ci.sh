@@ -19,7 +19,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "fuzz/ci.sh: cargo-fuzz is not installed (cargo install cargo-fuzz)" >&2
   exit 2
 fi
-targets=(k8s_check_file rule_loader decoders report_writers scan_unit)
+targets=(k8s_check_file rule_loader decoders report_writers scan_unit archive_reader image_reader)
 features=()
 if [ -n "${FUZZ_CLUSTER:-}" ]; then
   targets+=(helm_release)

@@ -149,12 +149,23 @@ pub(crate) fn scan_blob(
         Ok(o) => o,
         Err(e) => return (BlobScan::Failed(format!("blob {oid} ({path}): {e}")), 0),
     };
-    match commit::sniff(&obj.data) {
-        Some(Skip::Lfs) => return (BlobScan::Skipped(SkipWhy::Lfs), 0),
-        Some(Skip::Binary) => return (BlobScan::Skipped(SkipWhy::Binary), 0),
-        None => {}
-    }
-    let out = scanner.scan_unit(path, &obj.data, scratch);
+    let head = &obj.data[..obj.data.len().min(8 << 10)];
+    let out = if let Some(hook) = scanner.archive_for(head) {
+        // An archive blob: its members are scanned, each under `path!member`.
+        hook.scan(
+            path,
+            credlint_scan::ArchiveInput::Bytes(&obj.data),
+            scanner,
+            scratch,
+        )
+    } else {
+        match commit::sniff(&obj.data) {
+            Some(Skip::Lfs) => return (BlobScan::Skipped(SkipWhy::Lfs), 0),
+            Some(Skip::Binary) => return (BlobScan::Skipped(SkipWhy::Binary), 0),
+            None => {}
+        }
+        scanner.scan_unit(path, &obj.data, scratch)
+    };
     warnings.extend(
         out.warnings
             .into_iter()
@@ -413,13 +424,25 @@ fn scan_history_in_pool(
                         .unwrap_or(0);
                     (i, ts)
                 });
-                let fp = fingerprint(&[&f.rule_id, &ci_info.id, path, &k.1]);
+                // A finding in an archive member keeps its `!member` chain
+                // (the blob was scanned under the first path that had it).
+                let scanned_as = index.get(oid).map_or("", |&i| blobs[i as usize].1);
+                let full = match f
+                    .location
+                    .path
+                    .as_deref()
+                    .and_then(|p| p.strip_prefix(scanned_as))
+                {
+                    Some(member) if member.starts_with('!') => format!("{path}{member}"),
+                    _ => path.clone(),
+                };
+                let fp = fingerprint(&[&f.rule_id, &ci_info.id, &full, &k.1]);
                 if !seen.insert(fp.clone()) {
                     continue;
                 }
                 let mut g = f.clone();
                 g.fingerprint = fp;
-                g.location.path = Some(path.clone());
+                g.location.path = Some(full);
                 g.location.commit = Some(ci_info.clone());
                 g.properties.insert(
                     "in_head".into(),

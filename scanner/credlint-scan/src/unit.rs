@@ -34,6 +34,37 @@ pub struct UnitOutput {
     pub warnings: Vec<String>,
 }
 
+/// What an [`ArchiveHook`] is handed: the archive's bytes, or where to
+/// read them.
+pub enum ArchiveInput<'a> {
+    /// The whole archive in memory (a git blob, a small file, a nested member).
+    Bytes(&'a [u8]),
+    /// A file on disk, which can be opened and sought (a zip's index is at
+    /// its end).
+    File(&'a std::path::Path),
+    /// A stream: the bytes already read from it, then the rest.
+    Stream(&'a [u8], &'a mut dyn std::io::Read),
+}
+
+/// Reads archives (zip, tar, compressed streams) whose members are scanned
+/// as files through the same [`UnitScanner`]. Kept as a trait so this crate
+/// does not depend on the archive decoders; the binary installs one with
+/// [`UnitScanner::with_archives`].
+pub trait ArchiveHook: Send + Sync {
+    /// Whether a unit starting with `head` (its first bytes, up to 8 KiB) is
+    /// an archive this hook reads.
+    fn is_archive(&self, head: &[u8]) -> bool;
+    /// Scan every member of the archive `name` with `scanner`; problems
+    /// with the archive or a member are warnings in the output.
+    fn scan(
+        &self,
+        name: &str,
+        input: ArchiveInput<'_>,
+        scanner: &UnitScanner,
+        scratch: &mut Scratch,
+    ) -> UnitOutput;
+}
+
 /// Where a chunk sits in its unit, for chunked scans of large inputs.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ChunkBase {
@@ -55,6 +86,7 @@ pub struct UnitScanner {
     rules: Arc<RuleSet>,
     policy: Option<PolicyHook>,
     keep_suppressed: bool,
+    archives: Option<Arc<dyn ArchiveHook>>,
 }
 
 impl std::fmt::Debug for UnitScanner {
@@ -63,6 +95,7 @@ impl std::fmt::Debug for UnitScanner {
             .field("rules", &self.rules.rules().len())
             .field("policy", &self.policy.is_some())
             .field("keep_suppressed", &self.keep_suppressed)
+            .field("archives", &self.archives.is_some())
             .finish()
     }
 }
@@ -75,7 +108,29 @@ impl UnitScanner {
             rules,
             policy,
             keep_suppressed,
+            archives: None,
         }
+    }
+
+    /// The same scanner, reading archives with `hook`: a file or blob that
+    /// `hook` recognises is handed to it instead of being scanned (or
+    /// skipped as binary) whole.
+    pub fn with_archives(mut self, hook: Arc<dyn ArchiveHook>) -> Self {
+        self.archives = Some(hook);
+        self
+    }
+
+    /// The same scanner without its archive reader.
+    pub(crate) fn without_archives(&self) -> UnitScanner {
+        UnitScanner {
+            archives: None,
+            ..self.clone()
+        }
+    }
+
+    /// The archive reader, when one is installed and `head` starts an archive.
+    pub fn archive_for(&self, head: &[u8]) -> Option<&Arc<dyn ArchiveHook>> {
+        self.archives.as_ref().filter(|h| h.is_archive(head))
     }
 
     /// Whether policy checks run on whole units.

@@ -10,7 +10,7 @@ use credlint_leaks::Scratch;
 use ignore::overrides::OverrideBuilder;
 use ignore::{WalkBuilder, WalkState};
 
-use crate::unit::{ChunkBase, UnitOutput, UnitScanner};
+use crate::unit::{ArchiveInput, ChunkBase, UnitOutput, UnitScanner};
 
 /// Inputs larger than this are scanned in chunks rather than read whole.
 const CHUNK: usize = 16 << 20;
@@ -238,7 +238,7 @@ fn scan_file(
         ));
         return;
     }
-    match scan_stream(rel, file, size, scanner, scratch, counters) {
+    match scan_stream(rel, file, size, Some(path), scanner, scratch, counters) {
         Ok(Some(out)) => {
             if !out.findings.is_empty() || !out.warnings.is_empty() {
                 let _ = tx.send(Msg::Unit(rel.to_string(), out));
@@ -260,7 +260,7 @@ pub fn scan_reader(
 ) -> std::io::Result<ScanReport> {
     let counters = Counters::default();
     let mut scratch = Scratch::default();
-    let out = scan_stream(name, reader, 0, scanner, &mut scratch, &counters)?;
+    let out = scan_stream(name, reader, 0, None, scanner, &mut scratch, &counters)?;
     let mut report = ScanReport::default();
     if let Some(out) = out {
         report.findings = out.findings;
@@ -284,14 +284,33 @@ fn read_up_to(r: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> std::io::Res
     Ok(buf.len() - start < want)
 }
 
+/// Scan one member of an archive (read by the [`crate::ArchiveHook`]) like a
+/// file: whole or in chunks, skipped when binary (`None`). Members that are
+/// archives themselves are the hook's to open (it counts the nesting), so
+/// this never hands one back to it.
+pub fn scan_member(
+    name: &str,
+    reader: impl Read,
+    size_hint: u64,
+    scanner: &UnitScanner,
+    scratch: &mut Scratch,
+) -> std::io::Result<Option<UnitOutput>> {
+    let counters = Counters::default();
+    let plain = scanner.without_archives();
+    scan_stream(name, reader, size_hint, None, &plain, scratch, &counters)
+}
+
 /// Scan a stream whose length is `size_hint` when known (else 0): whole
 /// when it fits in one chunk (with policy checks and decoding), otherwise
 /// in overlapping chunks (leak rules only). `None` when the content is
-/// binary.
+/// binary. An archive (when the scanner reads archives) goes to the
+/// archive hook, with `file` (the stream's path on disk, when it is a
+/// file) so that a large zip can be sought.
 fn scan_stream(
     name: &str,
     mut reader: impl Read,
     size_hint: u64,
+    file: Option<&Path>,
     scanner: &UnitScanner,
     scratch: &mut Scratch,
     counters: &Counters,
@@ -301,6 +320,18 @@ fn scan_stream(
     let mut buf = Vec::with_capacity((size_hint as usize).min(CHUNK) + 1);
     let eof = read_up_to(&mut reader, &mut buf, CHUNK)?;
     let sniff = &buf[..buf.len().min(SNIFF)];
+    if let Some(hook) = scanner.archive_for(sniff) {
+        counters.files.fetch_add(1, Ordering::Relaxed);
+        counters
+            .bytes
+            .fetch_add(size_hint.max(buf.len() as u64), Ordering::Relaxed);
+        let input = match (eof, file) {
+            (true, _) => ArchiveInput::Bytes(&buf),
+            (false, Some(path)) => ArchiveInput::File(path),
+            (false, None) => ArchiveInput::Stream(&buf, &mut reader),
+        };
+        return Ok(Some(hook.scan(name, input, scanner, scratch)));
+    }
     let utf16 = utf16_bom(sniff);
     if utf16.is_none() && memchr::memchr(0, sniff).is_some() {
         counters.skipped_binary.fetch_add(1, Ordering::Relaxed);

@@ -33,6 +33,34 @@ pub enum Command {
     /// Audit a live cluster, read-only: the policy checks on live objects, who can read
     /// Secrets, and (with --etcd) the proof of encryption at rest.
     Cluster(crate::cluster_cmd::ClusterArgs),
+    /// Scan container images (OCI layout folders, docker-save / OCI archive tarballs,
+    /// registry references): every layer's files, once per layer digest, and the image
+    /// config's Env, Labels, Cmd, Entrypoint and build history.
+    ///
+    /// IMAGE is an OCI image layout folder (with `oci-layout` and `index.json`), a
+    /// tarball from `docker save` or an OCI archive (`docker buildx build --output
+    /// type=oci`, `skopeo copy … oci-archive:`), or, when no such path exists, a registry
+    /// reference (`registry.example/team/app:1.0`, `alpine@sha256:…`) pulled over the OCI
+    /// distribution API, streamed, never written to disk. Registry credentials come from
+    /// Docker's config ($DOCKER_CONFIG or ~/.docker/config.json: `auths`, `credHelpers`,
+    /// `credsStore`); token auth follows the registry's `WWW-Authenticate` realm. Plain
+    /// HTTP is used for localhost and 127.0.0.0/8 only. Several images may be given: a
+    /// layer they share is read once.
+    ///
+    /// Every file of every layer is scanned as `credlint scan` scans a file (leak rules,
+    /// and the policy checks for files they recognise by name; archives inside layers
+    /// are opened too). The image config is scanned as well: each `Env` entry, each
+    /// label, `Cmd`, `Entrypoint`, and each build step's `created_by` (where `ARG` and
+    /// `ENV` values and `RUN` lines stay for anyone who pulls the image).
+    ///
+    /// A file deleted by a later layer (a whiteout) is still in the image: its finding
+    /// says "removed in layer N, still pullable". Locations are
+    /// IMAGE@DIGEST!LAYER-DIGEST!path:line:column, or IMAGE@DIGEST!config:FIELD; JSON and
+    /// SARIF carry image, image_digest, layer_digest, layer_index, path_in_layer,
+    /// config_field and removed_in_layer as properties.
+    ///
+    /// Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 the scan could not run.
+    Image(crate::image_cmd::ImageArgs),
 }
 
 /// How findings are written.
@@ -129,6 +157,32 @@ pub struct ScanArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', default_value_t = 0)]
     pub threads: usize,
+    #[command(flatten)]
+    pub archives: ArchiveArgs,
+}
+
+/// Reading archives (zip, jar, whl, tar, gz, bz2, xz, zst) found while scanning.
+#[derive(Debug, Clone, Args)]
+pub struct ArchiveArgs {
+    /// Do not open archives: scan them as files (binary ones are skipped).
+    #[arg(long)]
+    pub no_archives: bool,
+    /// Archive levels to open: 1 reads an archive's own members, 3 (the
+    /// default) also archives in archives in archives.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=16))]
+    pub archive_depth: u32,
+}
+
+impl ArchiveArgs {
+    /// The archive reader these flags ask for, if any.
+    pub fn hook(&self) -> Option<std::sync::Arc<dyn credlint_scan::ArchiveHook>> {
+        (!self.no_archives).then(|| {
+            std::sync::Arc::new(credlint_archive::Archives::new(credlint_archive::Limits {
+                max_depth: self.archive_depth,
+                ..credlint_archive::Limits::default()
+            })) as std::sync::Arc<dyn credlint_scan::ArchiveHook>
+        })
+    }
 }
 
 #[derive(Debug, Args)]

@@ -44,6 +44,8 @@ pub struct GitArgs {
     #[arg(long, short = 'j', default_value_t = 0)]
     pub threads: usize,
     #[command(flatten)]
+    pub archives: crate::cli::ArchiveArgs,
+    #[command(flatten)]
     pub out: OutputArgs,
 }
 
@@ -70,9 +72,14 @@ pub fn run_git(args: GitArgs) -> miette::Result<ExitCode> {
             Box::new(move |p: Progress| draw(p, start)) as Box<dyn Fn(Progress) + Send + Sync>
         }),
     };
-    run(&args.repo, &args.out, start, "blobs", |scanner| {
-        scan_history(&args.repo, &opts, scanner)
-    })
+    run(
+        &args.repo,
+        &args.out,
+        args.archives.hook(),
+        start,
+        "blobs",
+        |scanner| scan_history(&args.repo, &opts, scanner),
+    )
     .inspect(|_| {
         if progress {
             eprint!("\r\x1b[2K");
@@ -82,14 +89,21 @@ pub fn run_git(args: GitArgs) -> miette::Result<ExitCode> {
 
 pub fn run_staged(args: StagedArgs) -> miette::Result<ExitCode> {
     let start = Instant::now();
-    run(&args.repo, &args.out, start, "staged files", |scanner| {
-        scan_staged(&args.repo, scanner)
-    })
+    // Archives are not opened here: the hook has 100 ms.
+    run(
+        &args.repo,
+        &args.out,
+        None,
+        start,
+        "staged files",
+        |scanner| scan_staged(&args.repo, scanner),
+    )
 }
 
 fn run(
     repo: &std::path::Path,
     out: &OutputArgs,
+    archives: Option<Arc<dyn credlint_scan::ArchiveHook>>,
     start: Instant,
     unit: &'static str,
     scan: impl FnOnce(&UnitScanner) -> Result<HistoryReport, credlint_git::GitError>,
@@ -100,7 +114,10 @@ fn run(
     let cfg = load_config(out, repo)?;
     let rules = Arc::new(build_rules(&cfg, &out.disable)?);
     let allow = Allowlist::new(&cfg)?;
-    let scanner = UnitScanner::new(rules.clone(), Some(policy_hook(&rules)), out.show_filtered);
+    let mut scanner = UnitScanner::new(rules.clone(), Some(policy_hook(&rules)), out.show_filtered);
+    if let Some(archives) = archives {
+        scanner = scanner.with_archives(archives);
+    }
     let report = scan(&scanner).map_err(|e| miette!("{e}"))?;
     let excluded: Vec<Glob> = cfg
         .config

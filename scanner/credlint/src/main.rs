@@ -9,6 +9,7 @@ mod cli;
 mod cluster_cmd;
 mod config;
 mod git_cmd;
+mod image_cmd;
 mod output;
 mod scan;
 
@@ -48,6 +49,7 @@ fn run(cli: cli::Cli) -> miette::Result<ExitCode> {
         cli::Command::Cluster(args) => cluster_cmd::run(args),
         cli::Command::Git(args) => git_cmd::run_git(args),
         cli::Command::Staged(args) => git_cmd::run_staged(args),
+        cli::Command::Image(args) => image_cmd::run(args),
     }
 }
 

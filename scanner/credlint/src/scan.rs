@@ -228,7 +228,10 @@ pub fn scan_files(
     let rules = Arc::new(build_rules(&cfg, &args.out.disable)?);
     let allow = Allowlist::new(&cfg)?;
     let (hook, across) = policy_hook_across(&rules);
-    let scanner = UnitScanner::new(rules.clone(), Some(hook), args.out.show_filtered);
+    let mut scanner = UnitScanner::new(rules.clone(), Some(hook), args.out.show_filtered);
+    if let Some(archives) = args.archives.hook() {
+        scanner = scanner.with_archives(archives);
+    }
     let mut exclude = cfg.config.scan.exclude.clone();
     exclude.extend(args.exclude.iter().cloned());
     let opts = ScanOptions {
