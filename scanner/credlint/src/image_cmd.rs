@@ -89,6 +89,7 @@ pub fn run(args: ImageArgs) -> miette::Result<ExitCode> {
         &disabled,
         &allow,
         args.out.show_filtered,
+        output::min_confidence(&args.out, &cfg),
     );
     let mut notices: Vec<Notice> = all
         .warnings
