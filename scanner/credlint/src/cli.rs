@@ -33,6 +33,19 @@ pub enum Command {
     /// Audit a live cluster, read-only: the policy checks on live objects, who can read
     /// Secrets, and (with --etcd) the proof of encryption at rest.
     Cluster(crate::cluster_cmd::ClusterArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    /// to standard output.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff, from these definitions) to standard output:
+    /// `credlint man > credlint.1`, or `credlint man | man -l -`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write completions for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// How findings are written.

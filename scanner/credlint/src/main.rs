@@ -9,6 +9,7 @@ mod cli;
 mod cluster_cmd;
 mod config;
 mod git_cmd;
+mod manual;
 mod output;
 mod scan;
 
@@ -48,6 +49,8 @@ fn run(cli: cli::Cli) -> miette::Result<ExitCode> {
         cli::Command::Cluster(args) => cluster_cmd::run(args),
         cli::Command::Git(args) => git_cmd::run_git(args),
         cli::Command::Staged(args) => git_cmd::run_staged(args),
+        cli::Command::Completions(args) => manual::completions(args.shell),
+        cli::Command::Man => manual::man(),
     }
 }
 
