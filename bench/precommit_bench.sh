@@ -11,7 +11,7 @@
 #
 # Needs git, cargo and `pre-commit` (pip install pre-commit). The hook
 # repository is a reproducible commit of this work tree (the recipe of
-# scanner/credlint/tests/precommit.rs, and the same pre-commit cache and
+# tests/precommit.rs, and the same pre-commit cache and
 # target dir under $CARGO_TARGET_DIR/tmp/precommit): after that test ran,
 # nothing is rebuilt; otherwise the one-time install (a release build) is
 # timed and reported apart. Env: REPS (default 10), WORK (default
@@ -79,7 +79,7 @@ git -C "$repo" commit -q --no-verify -m "pre-commit config"
 t0=$(now)
 (cd "$repo" && pre-commit install -f --install-hooks >/dev/null)
 install_ms=$(ms "$t0" "$(now)")
-bin=$(ls -d "$PRE_COMMIT_HOME"/repo*/rustenv-*/bin/credlint-pre-commit 2>/dev/null | while read -r b; do
+bin=$(ls -d "$PRE_COMMIT_HOME"/repo*/rustenv-*/bin/credlint 2>/dev/null | while read -r b; do
   if [ "$(git -C "$(dirname "$(dirname "$(dirname "$b")")")" rev-parse HEAD 2>/dev/null)" = "$rev" ]; then echo "$b"; fi
 done | head -1 || true)
 
@@ -116,7 +116,7 @@ table=$(cat <<EOF
 | \`git commit\` with the credlint hook (what the developer waits for) | ${hook_med} ms |
 | \`git commit --no-verify\` (git alone) | ${plain_med} ms |
 | the hook's cost (difference) | $((hook_med - plain_med)) ms |
-| the hook's binary alone on the same commit (\`credlint-pre-commit staged\`) | ${bin_med} ms |
+| the hook's binary alone on the same commit (\`credlint staged\`) | ${bin_med} ms |
 | one-time \`pre-commit install --install-hooks\` (0 when cached) | ${install_ms} ms |
 
 Hook entry: $(grep -E '^  entry:' "$root/.pre-commit-hooks.yaml" | sed 's/^  entry: //')

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Full-size hostile inputs, run outside CI (CI runs scaled-down versions in
-# scanner/credlint/tests/hostile.rs and the credlint-k8s tests):
+# tests/hostile.rs and the credlint-k8s tests):
 #
 #   1. a 2 GiB single-line file with secrets at its start, across a 16 MiB
 #      chunk edge, in the middle and at its end (default size limit: skipped

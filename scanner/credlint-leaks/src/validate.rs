@@ -318,10 +318,6 @@ mod tests {
         Validator::GenericSecret.check(s, k)
     }
 
-    fn generic_secret_strict(s: &[u8], k: Option<&[u8]>) -> Result<(), FilterReason> {
-        Validator::GenericSecretStrict.check(s, k)
-    }
-
     #[test]
     fn placeholder_names_the_first_word_of_the_list() {
         // `xxxx` comes first in the value, `example` first in the list.

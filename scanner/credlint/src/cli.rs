@@ -61,6 +61,19 @@ pub enum Command {
     ///
     /// Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 the scan could not run.
     Image(crate::image_cmd::ImageArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    /// to standard output.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff, from these definitions) to standard output:
+    /// `credlint man > credlint.1`, or `credlint man | man -l -`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write completions for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// How findings are written.

@@ -10,6 +10,7 @@ mod cluster_cmd;
 mod config;
 mod git_cmd;
 mod image_cmd;
+mod manual;
 mod output;
 mod scan;
 
@@ -50,6 +51,8 @@ fn run(cli: cli::Cli) -> miette::Result<ExitCode> {
         cli::Command::Git(args) => git_cmd::run_git(args),
         cli::Command::Staged(args) => git_cmd::run_staged(args),
         cli::Command::Image(args) => image_cmd::run(args),
+        cli::Command::Completions(args) => manual::completions(args.shell),
+        cli::Command::Man => manual::man(),
     }
 }
 

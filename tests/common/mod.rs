@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod hooks;
+
 use std::path::{Path, PathBuf};
 
 use credlint_leaks::validate::crc32_checksum;
@@ -49,8 +51,8 @@ pub fn write(dir: &Path, rel: &str, text: impl AsRef<[u8]>) -> PathBuf {
 pub fn sarif_schema() -> serde_json::Value {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     let candidates = [
-        here.join("../../../shared/schemas/sarif-schema-2.1.0.json"),
-        here.join("../../testdata/schemas/sarif-schema-2.1.0.json"),
+        here.join("../shared/schemas/sarif-schema-2.1.0.json"),
+        here.join("testdata/schemas/sarif-schema-2.1.0.json"),
     ];
     for c in &candidates {
         if let Ok(t) = std::fs::read_to_string(c) {
@@ -58,4 +60,27 @@ pub fn sarif_schema() -> serde_json::Value {
         }
     }
     panic!("SARIF schema not found in {candidates:?}");
+}
+
+/// Whether `CI` is set (and not `false`/`0`): then a test whose tool is
+/// missing fails instead of skipping.
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// True when `program --version` runs. When it does not: with `CI` set,
+/// panics naming `install`; otherwise prints why `test` is skipped and
+/// returns false.
+pub fn tool_or_skip(test: &str, program: &str, install: &str) -> bool {
+    let found = std::process::Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        if in_ci() {
+            panic!("{test}: `{program}` is not on PATH and CI is set: {install}");
+        }
+        eprintln!("SKIPPED {test}: `{program}` is not on PATH ({install}); CI runs it");
+    }
+    found
 }

@@ -16,13 +16,13 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
+use common::hooks::{cmd, git, ok, run};
 use common::{github_token, write};
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
         .canonicalize()
         .unwrap()
 }
@@ -32,54 +32,6 @@ fn on_path(exe: &str) -> bool {
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success())
-}
-
-/// A command with a fixed git identity and dates (so commits are
-/// reproducible) and no inherited git or pre-commit state.
-fn cmd(program: &str, dir: &Path, cache: &Path) -> Command {
-    let mut c = Command::new(program);
-    c.current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "credlint test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.invalid")
-        .env("GIT_COMMITTER_NAME", "credlint test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.invalid")
-        .env("GIT_AUTHOR_DATE", "2025-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2025-01-01T00:00:00Z")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("PRE_COMMIT_HOME", cache.join("pre-commit"))
-        // The release build pre-commit triggers reuses one target dir.
-        .env("CARGO_TARGET_DIR", cache.join("target"))
-        .env("NO_COLOR", "1")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("CREDLINT_BASELINE")
-        .env_remove("CREDLINT_FORMAT");
-    c
-}
-
-fn run(mut c: Command) -> Output {
-    let out = c.output().unwrap_or_else(|e| panic!("{c:?}: {e}"));
-    out
-}
-
-fn ok(c: Command) -> Output {
-    let desc = format!("{c:?}");
-    let out = run(c);
-    assert!(
-        out.status.success(),
-        "{desc} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn git(dir: &Path, cache: &Path, args: &[&str]) -> Output {
-    let mut c = cmd("git", dir, cache);
-    c.args(args);
-    ok(c)
 }
 
 /// A git repository holding this workspace's files as they are now
@@ -247,31 +199,32 @@ fn pre_commit_hook_refuses_a_secret_and_accepts_a_clean_commit() {
     );
 }
 
-/// The root package (what pre-commit installs) builds scanner/credlint's
-/// `main.rs`, so it needs the same dependencies: say so plainly when they
-/// drift, rather than with a compile error in a `--workspace` build.
+/// One binary, one package: the root package (what pre-commit's `cargo
+/// install --path .` and `cargo install credlint` build) is `credlint`, its
+/// binary is `credlint` built from scanner/credlint/src/main.rs, and the hook
+/// runs that binary. No second package mirrors its dependency list.
 #[test]
-fn root_package_mirrors_the_binary_crate_dependencies() {
+fn root_package_is_credlint_and_the_hook_runs_it() {
     let root = workspace_root();
-    let deps = |path: PathBuf| -> Vec<String> {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let v: toml::Table = toml::from_str(&text).unwrap();
-        let mut names: Vec<String> = v["dependencies"]
-            .as_table()
-            .unwrap()
-            .keys()
-            .cloned()
-            .collect();
-        names.sort();
-        names
-    };
-    let bin = deps(root.join("scanner/credlint/Cargo.toml"));
-    let top = deps(root.join("Cargo.toml"));
-    assert_eq!(
-        top, bin,
-        "the root Cargo.toml's [dependencies] (the `credlint-pre-commit` package that pre-commit \
-         installs) must list the same crates as scanner/credlint/Cargo.toml's"
-    );
     let text = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    assert!(text.contains("path = \"scanner/credlint/src/main.rs\""));
+    let v: toml::Table = toml::from_str(&text).unwrap();
+    assert_eq!(v["package"]["name"].as_str(), Some("credlint"));
+    let bins = v["bin"].as_array().unwrap();
+    assert_eq!(bins.len(), 1, "one binary: {bins:?}");
+    assert_eq!(bins[0]["name"].as_str(), Some("credlint"));
+    assert_eq!(
+        bins[0]["path"].as_str(),
+        Some("scanner/credlint/src/main.rs")
+    );
+    let deps = v["dependencies"].as_table().unwrap();
+    for dep in ["credlint-scan", "credlint-git", "credlint-k8s", "clap"] {
+        assert!(deps.contains_key(dep), "{dep} missing from [dependencies]");
+    }
+    assert!(
+        !root.join("scanner/credlint/Cargo.toml").exists(),
+        "scanner/credlint is the binary's source folder, not a second package"
+    );
+    let hooks = std::fs::read_to_string(root.join(".pre-commit-hooks.yaml")).unwrap();
+    assert!(hooks.contains("entry: credlint staged"), "{hooks}");
+    assert!(!hooks.contains("credlint-pre-commit"), "{hooks}");
 }
