@@ -1,13 +1,18 @@
 //! The Python wheel and the pre-commit hook that installs it, for real:
-//! `maturin build --release` makes the wheel (reusing the release build of
-//! tests/precommit.rs: same target dir, so at most one release build between
-//! them), pip installs it in a fresh virtualenv where `credlint --version`
+//! `maturin build --release` makes the wheel in the target dir that
+//! tests/precommit.rs uses, pip installs it in a fresh virtualenv where `credlint --version`
 //! and a scan of a planted fake secret work; then the real `pre-commit`
 //! installs the wheel hook (pre-commit-mirror/, a `language: python` hook)
 //! from a local `--find-links` folder with no index — no network, no
 //! compiler — refuses a commit with a secret and lets a clean one through.
 //! The first install and a clean commit are timed (printed; compare with
 //! tests/precommit.rs's source-built hook).
+//!
+//! Known cost: the source hook is built by `cargo install` in pre-commit's
+//! clone of the repository, at another path, so its workspace crates (and,
+//! as measured, its dependencies too) are not reused by maturin at the
+//! repository root: on a fresh target dir these two tests do two release
+//! builds. A re-run reuses both (maturin: ~2 s).
 //!
 //! Skipped, with a message, when maturin, python3 or pre-commit is missing,
 //! unless `CI` is set (.ci/run installs them from PyPI).
