@@ -47,6 +47,16 @@ pub fn expand(example: &str) -> String {
             ["join", a, b] => format!("{a}:{b}").split('|').collect(),
             ["rand", n, seed] => chars(BASE62, n.parse().expect("rand length"), seed),
             ["hex", n, seed] => chars(b"0123456789abcdef", n.parse().expect("hex length"), seed),
+            ["lower", n, seed] => chars(
+                b"0123456789abcdefghijklmnopqrstuvwxyz",
+                n.parse().expect("lower length"),
+                seed,
+            ),
+            ["b32", n, seed] => chars(
+                b"abcdefghijklmnopqrstuvwxyz234567",
+                n.parse().expect("b32 length"),
+                seed,
+            ),
             ["upper", n, seed] => chars(
                 b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
                 n.parse().expect("upper length"),
