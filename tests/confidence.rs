@@ -61,7 +61,15 @@ fn default_shows_high_and_medium_and_low_on_request() {
     );
     let (_, out, _) = run(
         dir.path(),
-        &["scan", ".", "-f", "json", "--no-config", "--confidence", "low"],
+        &[
+            "scan",
+            ".",
+            "-f",
+            "json",
+            "--no-config",
+            "--confidence",
+            "low",
+        ],
     );
     assert_eq!(
         levels(&out),
@@ -73,7 +81,15 @@ fn default_shows_high_and_medium_and_low_on_request() {
     );
     let (_, out, _) = run(
         dir.path(),
-        &["scan", ".", "-f", "json", "--no-config", "--confidence", "high"],
+        &[
+            "scan",
+            ".",
+            "-f",
+            "json",
+            "--no-config",
+            "--confidence",
+            "high",
+        ],
     );
     assert_eq!(levels(&out), vec![("1".into(), "high".into())]);
     // The config key does the same as the flag.
@@ -106,7 +122,10 @@ fn show_filtered_says_why_a_low_finding_is_held_back() {
 #[test]
 fn human_output_names_levels_below_high() {
     let (dir, _) = tree();
-    let (_, out, _) = run(dir.path(), &["scan", ".", "--no-config", "--color", "never"]);
+    let (_, out, _) = run(
+        dir.path(),
+        &["scan", ".", "--no-config", "--color", "never"],
+    );
     assert!(out.contains("(medium confidence)"), "{out}");
     assert!(!out.contains("(high confidence)"), "{out}");
 }
@@ -116,7 +135,15 @@ fn sarif_carries_precision_and_rank() {
     let (dir, _) = tree();
     let (_, out, _) = run(
         dir.path(),
-        &["scan", ".", "-f", "sarif", "--no-config", "--confidence", "low"],
+        &[
+            "scan",
+            ".",
+            "-f",
+            "sarif",
+            "--no-config",
+            "--confidence",
+            "low",
+        ],
     );
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let schema = common::sarif_schema();
@@ -124,7 +151,10 @@ fn sarif_carries_precision_and_rank() {
     assert!(validator.is_valid(&v), "SARIF validates");
     let run = &v["runs"][0];
     let results = run["results"].as_array().unwrap();
-    let ranks: Vec<f64> = results.iter().map(|r| r["rank"].as_f64().unwrap()).collect();
+    let ranks: Vec<f64> = results
+        .iter()
+        .map(|r| r["rank"].as_f64().unwrap())
+        .collect();
     assert_eq!(ranks, vec![90.0, 60.0, 30.0]);
     let confidences: Vec<&str> = results
         .iter()
