@@ -54,6 +54,8 @@ const MAX_LEN: usize = 4096;
 /// ids).
 pub fn judge(secret: &[u8], key: Option<&[u8]>, strict: bool) -> Result<Confidence, FilterReason> {
     let kind = key.map(lexicon::key_kind).unwrap_or(KeyKind::Secret);
+    // Length first: it is the cheapest judgement and drops the most.
+    long_enough(secret.len(), kind)?;
     key_names_a_secret(key, strict)?;
     not_a_value(secret, key, kind, strict)?;
     if is_snake_identifier(secret) {
@@ -185,6 +187,23 @@ fn key_names_a_secret(key: Option<&[u8]>, strict: bool) -> Result<(), FilterReas
     Ok(())
 }
 
+/// A password may be short; a generated key or token is not; a bare
+/// `…_KEY` value must be a secret's length to count.
+fn long_enough(n: usize, kind: KeyKind) -> Result<(), FilterReason> {
+    let (min, why) = match kind {
+        KeyKind::Password => (3, "shorter than 3 characters"),
+        KeyKind::Key => (16, "shorter than 16 characters"),
+        _ => (8, "shorter than 8 characters"),
+    };
+    if n < min {
+        return Err(FilterReason::Format(why));
+    }
+    if n > MAX_LEN {
+        return Err(FilterReason::Format("longer than 4096 characters"));
+    }
+    Ok(())
+}
+
 /// What is not a value at all, whatever the key: placeholders, references,
 /// templates, URLs, paths, numbers, booleans, file and package names,
 /// calls, password hashes.
@@ -195,21 +214,6 @@ fn not_a_value(
     strict: bool,
 ) -> Result<(), FilterReason> {
     let n = secret.len();
-    let min = match kind {
-        KeyKind::Password => 3,
-        KeyKind::Key => 16,
-        _ => 8,
-    };
-    if n < min {
-        return Err(FilterReason::Format(match min {
-            3 => "shorter than 3 characters",
-            8 => "shorter than 8 characters",
-            _ => "shorter than 16 characters",
-        }));
-    }
-    if n > MAX_LEN {
-        return Err(FilterReason::Format("longer than 4096 characters"));
-    }
     if is_code_between_strings(secret) {
         return Err(FilterReason::Format("code between two string literals"));
     }
