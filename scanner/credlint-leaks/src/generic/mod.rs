@@ -61,7 +61,16 @@ pub fn judge(secret: &[u8], key: Option<&[u8]>, strict: bool) -> Result<Confiden
     if is_snake_identifier(secret) {
         return Err(FilterReason::Format("an identifier"));
     }
+    if is_relative_path(secret) {
+        return Err(FilterReason::Format("a path"));
+    }
     let randomness = shape::randomness(secret);
+    // `PASS: test-name`: a test log's status line.
+    if randomness != Randomness::Random
+        && key.is_some_and(|k| matches!(k.trim_ascii(), b"PASS" | b"XPASS" | b"FAIL" | b"XFAIL"))
+    {
+        return Err(FilterReason::Format("a test log's status line"));
+    }
     let s = shape::measure(secret);
     let n = secret.len();
     if is_uuid(secret) {
@@ -334,4 +343,59 @@ fn not_a_value(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn level(v: &str, k: &str) -> Option<Confidence> {
+        judge(v.as_bytes(), Some(k.as_bytes()), true).ok()
+    }
+
+    #[test]
+    fn levels_follow_the_key_and_the_randomness() {
+        assert_eq!(
+            level("kX9#mQ2$vL7!pR4w", "DB_PASSWORD"),
+            Some(Confidence::High)
+        );
+        assert_eq!(
+            level("Zq8vN3rT6wY1uB5xK2mP", "api_key"),
+            Some(Confidence::Medium)
+        );
+        assert_eq!(
+            level("koqwb1gx1s8c4du3761znpq70cv62m", "token"),
+            Some(Confidence::Medium)
+        );
+        assert_eq!(
+            level("Summer2019!", "domainPassword"),
+            Some(Confidence::Medium)
+        );
+        assert_eq!(level("admin1", "password"), Some(Confidence::Low));
+        assert_eq!(
+            level("b277fcc7fb1c7a55818d5bc911d91c51", "password_salt"),
+            Some(Confidence::Medium)
+        );
+        assert_eq!(
+            level("0b6e7f94-5a1c-4c5e-9f51-2f0c5d1e8a7b", "secret_key"),
+            Some(Confidence::Low)
+        );
+    }
+
+    #[test]
+    fn logs_paths_and_names_are_not_values() {
+        for (v, k) in [
+            ("binutils-all/x86-64/ibt-x32", "PASS"),
+            ("gas/i386/avx512f", "FAIL"),
+            ("config/secrets/prod.yml", "secret_file"),
+            ("NextPageToken", "token"),
+            ("libvirt_lxc_noseclabel", "key"),
+            ("[FILTERED]", "password"),
+            ("always", "update_password"),
+        ] {
+            assert_eq!(level(v, k), None, "{v} under {k}");
+        }
+        // A random value under PASS is still reported.
+        assert!(level("kX9#mQ2$vL7!pR4w", "PASS").is_some());
+    }
 }

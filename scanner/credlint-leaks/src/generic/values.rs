@@ -110,6 +110,24 @@ pub(crate) fn is_snake_identifier(s: &[u8]) -> bool {
     segments >= 2
 }
 
+/// `lib/auth/config.yml`, `binutils-all/x86-64/ibt`: names joined by `/`,
+/// each with a letter, either all lower-case or with a `.`, `-` or `_` in a
+/// name (base64 has `/` too, but in mixed case and without those).
+pub(crate) fn is_relative_path(s: &[u8]) -> bool {
+    let segments: Vec<&[u8]> = s.split(|&b| b == b'/').collect();
+    let named =
+        !s.iter().any(u8::is_ascii_uppercase) || s.iter().any(|b| matches!(b, b'.' | b'-' | b'_'));
+    named
+        && segments.len() >= 2
+        && segments.iter().all(|seg| {
+            !seg.is_empty()
+                && seg.iter().any(u8::is_ascii_alphabetic)
+                && seg
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        })
+}
+
 /// `%XX` escapes decoded (invalid ones kept as they are).
 pub(crate) fn percent_decode(s: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     if memchr::memchr(b'%', s).is_none() {
