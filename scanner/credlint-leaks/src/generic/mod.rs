@@ -64,11 +64,21 @@ pub fn judge(secret: &[u8], key: Option<&[u8]>, strict: bool) -> Result<Confiden
     if is_relative_path(secret) {
         return Err(FilterReason::Format("a path"));
     }
-    let randomness = shape::randomness(secret);
-    // `PASS: test-name`: a test log's status line.
-    if randomness != Randomness::Random
-        && key.is_some_and(|k| matches!(k.trim_ascii(), b"PASS" | b"XPASS" | b"FAIL" | b"XFAIL"))
-    {
+    // A sentence's full stop or comma after a word (`--ask-password
+    // simultaneously.`) is not part of what is judged.
+    let core = {
+        let end = secret.len()
+            - secret
+                .iter()
+                .rev()
+                .take_while(|b| matches!(b, b'.' | b','))
+                .count();
+        &secret[..end.max(1)]
+    };
+    let randomness = shape::randomness(core);
+    // `PASS: test-name`: a test log's status line (DejaGnu, TAP, make
+    // check), whatever the test is called.
+    if key.is_some_and(|k| matches!(k.trim_ascii(), b"PASS" | b"XPASS" | b"FAIL" | b"XFAIL")) {
         return Err(FilterReason::Format("a test log's status line"));
     }
     let s = shape::measure(secret);
@@ -284,6 +294,13 @@ fn not_a_value(
             return Err(FilterReason::Placeholder("a reference"));
         }
     }
+    // `0x7EC2DBB6F4DBF434`: a number written in hex (a key id, a flag).
+    if secret.len() > 2
+        && secret[..2].eq_ignore_ascii_case(b"0x")
+        && secret[2..].iter().all(u8::is_ascii_hexdigit)
+    {
+        return Err(FilterReason::Format("a hex number"));
+    }
     let numeric = secret
         .iter()
         .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_'));
@@ -395,7 +412,11 @@ mod tests {
         ] {
             assert_eq!(level(v, k), None, "{v} under {k}");
         }
-        // A random value under PASS is still reported.
-        assert!(level("kX9#mQ2$vL7!pR4w", "PASS").is_some());
+        assert_eq!(level("libpr26580-1.so", "PASS"), None);
+        assert_eq!(level("0x7EC2DBB6F4DBF434", "GnuPG key"), None);
+        assert_ne!(
+            level("simultaneously.", "ask-password"),
+            Some(Confidence::Medium)
+        );
     }
 }
