@@ -20,17 +20,18 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
 }
 
 /// A tree with one finding at each level: a checksummed GitHub token
-/// (high), a random value under a password name (medium), and a
-/// human-looking short password (low). Returns the values.
+/// (high), a random value of 20 characters under a key name (medium), and
+/// a human-looking password of two character classes (low). Returns the
+/// values.
 fn tree() -> (tempfile::TempDir, [String; 3]) {
     let dir = tempfile::tempdir().unwrap();
     let token = github_token("conf-high");
     let random = chars(20, "conf-medium");
-    let human = "Falcon21".to_string();
+    let human = "falcon21".to_string();
     write(
         dir.path(),
         "app/settings.py",
-        format!("GITHUB = \"{token}\"\nDB_PASSWORD = \"{random}\"\nADMIN_PASSWORD = \"{human}\"\n"),
+        format!("GITHUB = \"{token}\"\nAPI_KEY = \"{random}\"\nADMIN_PASSWORD = \"{human}\"\n"),
     );
     (dir, [token, random, human])
 }
