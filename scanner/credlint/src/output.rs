@@ -143,12 +143,6 @@ pub fn post_filter(
         if let Some(sev) = cfg.config.rules.severity.get(&f.rule_id) {
             f.severity = *sev;
         }
-        if f.suppressed.is_none() && f.confidence < min_confidence {
-            f.suppressed = Some(Suppression::Filter(format!(
-                "confidence {} (below {min_confidence}; `--confidence {}` shows it)",
-                f.confidence, f.confidence
-            )));
-        }
         if f.suppressed.is_none() {
             if let Some(why) = allow.matches(f) {
                 f.suppressed = Some(Suppression::Config(why));
@@ -157,6 +151,16 @@ pub fn post_filter(
     }
     if let Some(baseline) = &cfg.baseline {
         baseline.apply(&mut findings);
+    }
+    // Confidence last: allowlist and baseline entries for a low-confidence
+    // finding are used (not reported stale) whatever `--confidence` shows.
+    for f in &mut findings {
+        if f.suppressed.is_none() && f.confidence < min_confidence {
+            f.suppressed = Some(Suppression::Filter(format!(
+                "confidence {} (below {min_confidence}; `--confidence {}` shows it)",
+                f.confidence, f.confidence
+            )));
+        }
     }
     if !keep_suppressed {
         findings.retain(|f| f.suppressed.is_none());
