@@ -739,6 +739,29 @@ negative_examples = ["y"]
         }
     }
 
+    /// One value, one verdict: a GitHub token whose checksum does not match
+    /// is not reported again by a generic rule, and `--show-filtered`
+    /// says which rule rejected it and why.
+    #[test]
+    fn a_value_a_vendor_rule_rejected_is_not_reported_as_generic() {
+        let rs = RuleSet::embedded().unwrap();
+        let bad = format!("{}{}", "ghp_", "Qx7vR2mXc9LpT4kW8zNbYq3HjL5sDf9aB1c0");
+        let text = format!("github_token = \"{bad}\"\n");
+        let c = rs.scan(text.as_bytes(), &mut Scratch::default());
+        assert!(c.iter().all(|c| c.verdict.is_err()), "{c:?}");
+        let generic = c
+            .iter()
+            .find(|c| rs.rules()[c.rule].spec.generic)
+            .expect("a generic rule saw it");
+        match &generic.verdict {
+            Err(FilterReason::RejectedBy(by, why)) => {
+                assert_eq!(by, "github-pat-classic");
+                assert_eq!(**why, FilterReason::Checksum);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn no_keyword_no_work() {
         let rs = set();
