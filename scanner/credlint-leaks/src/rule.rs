@@ -263,12 +263,12 @@ impl Rule {
         let mut md = format!("# {} (`{}`)\n\n{}\n\n", s.name, s.id, s.description);
         md.push_str(&format!("**Severity:** {}\n\n", s.severity));
         md.push_str(&format!(
-            "**Confidence:** {}{}\n\n",
-            self.default_confidence(),
-            match s.validator.as_deref() {
-                Some("generic-secret" | "generic-secret-strict") => " at most; each value is judged: a random value under a key, token or secret name is medium (high at 32+ characters of three classes, or 40+ hex); under a password name a random value is medium (high at 16+ characters of three classes), a human-chosen one medium at 8+ characters of three classes and low otherwise; a UUID, a service default, or a human-looking value under a key name is low. Words, identifiers, references, placeholders, paths, numbers and hashes are not reported. Low findings are shown with `--confidence low`.",
-                Some("uri-password" | "base64-user-pass-strict") => " at most; a random password is high, a human-chosen one medium, words and service defaults (`postgres`, `root`, `guest`) low; stand-ins (`password`, `changeme`) and references are not reported.",
-                _ => " (the format alone decides).",
+            "**Confidence:** {}\n\n",
+            match (s.validator.as_deref(), s.confidence) {
+                (Some("generic-secret" | "generic-secret-strict"), _) => "decided per value. Under a key, token or secret name a random value is medium, high at 32+ characters of three classes or 40+ hex; under a password name a random value is medium (high at 16+ characters of three classes), a human-chosen one medium at 8+ characters of three classes and low otherwise; under a salt, seed or nonce name a random value is medium (a nonce low); under a bare `…_KEY` name a random value of 16+ characters is medium (low when hex); a UUID is low under any name. Words, identifiers, references, placeholders, paths, numbers and hashes are not reported. Low findings are shown with `--confidence low`. A rule's own `confidence` caps the level.".to_string(),
+                (Some("uri-password" | "base64-user-pass-strict"), _) => "decided per value: a random password is high, a human-chosen one medium, words and service defaults (`postgres`, `root`, `guest`) low; stand-ins (`password`, `changeme`, a documentation user's password) and references are not reported. A rule's own `confidence` caps the level.".to_string(),
+                (_, Some(c)) => format!("{c}: the format alone does not prove it (a generic shape found by a nearby name, or a value many ids share)."),
+                (_, None) => format!("{}: the format alone decides.", self.default_confidence()),
             }
         ));
         md.push_str("## What it finds\n\n");
