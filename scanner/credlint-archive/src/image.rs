@@ -667,22 +667,14 @@ impl Visitor for LayerVisitor<'_> {
             }
         }
         self.files += 1;
-        match credlint_scan::scan_member(
+        crate::scan::scan_into(
             path,
             content,
-            size.unwrap_or(0),
+            size,
             self.scanner,
             self.scratch,
-        ) {
-            Ok(Some(o)) => {
-                self.out.findings.extend(o.findings);
-                self.out
-                    .warnings
-                    .extend(o.warnings.into_iter().map(|w| format!("{path}: {w}")));
-            }
-            Ok(None) => {}
-            Err(e) => self.out.warnings.push(format!("{path}: read error: {e}")),
-        }
+            &mut self.out,
+        );
     }
 
     fn notice(&mut self, notice: Notice) {

@@ -59,25 +59,38 @@ pub struct ScanVisitor<'a> {
 
 impl Visitor for ScanVisitor<'_> {
     fn file(&mut self, path: &str, content: &mut dyn Read, size: Option<u64>) {
-        match credlint_scan::scan_member(
+        scan_into(
             path,
             content,
-            size.unwrap_or(0),
+            size,
             self.scanner,
             self.scratch,
-        ) {
-            Ok(Some(o)) => {
-                self.out.findings.extend(o.findings);
-                self.out
-                    .warnings
-                    .extend(o.warnings.into_iter().map(|w| format!("{path}: {w}")));
-            }
-            Ok(None) => {}
-            Err(e) => self.out.warnings.push(format!("{path}: read error: {e}")),
-        }
+            &mut self.out,
+        );
     }
 
     fn notice(&mut self, notice: Notice) {
         self.out.warnings.push(notice.to_string());
+    }
+}
+
+/// Scan one member through the unit scanner and add what it found to `out`
+/// (a member that cannot be read is a warning naming it).
+pub(crate) fn scan_into(
+    path: &str,
+    content: &mut dyn Read,
+    size: Option<u64>,
+    scanner: &UnitScanner,
+    scratch: &mut Scratch,
+    out: &mut UnitOutput,
+) {
+    match credlint_scan::scan_member(path, content, size.unwrap_or(0), scanner, scratch) {
+        Ok(Some(o)) => {
+            out.findings.extend(o.findings);
+            out.warnings
+                .extend(o.warnings.into_iter().map(|w| format!("{path}: {w}")));
+        }
+        Ok(None) => {}
+        Err(e) => out.warnings.push(format!("{path}: read error: {e}")),
     }
 }
