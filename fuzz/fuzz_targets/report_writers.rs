@@ -81,6 +81,12 @@ fn severity(b: u8) -> Severity {
     Severity::ALL[b as usize % Severity::ALL.len()]
 }
 
+/// A confidence from the same byte as the severity (its high bits), so
+/// every level reaches every writer.
+fn confidence(b: u8) -> credlint_core::Confidence {
+    credlint_core::Confidence::ALL[(b >> 5) as usize % 3]
+}
+
 fn finding(f: FFinding) -> Finding {
     let mut properties = BTreeMap::new();
     for (k, v, n) in f.properties {
@@ -99,6 +105,7 @@ fn finding(f: FFinding) -> Finding {
             FindingKind::Leak
         },
         severity: severity(f.severity),
+        confidence: confidence(f.severity),
         message: f.message,
         location: Location {
             path: f.path,
@@ -172,6 +179,7 @@ fuzz_target!(|input: Input| {
                 FindingKind::Leak
             },
             severity: severity(r.severity),
+            confidence: confidence(r.severity),
             short_description: r.short,
             help_markdown: r.full.clone(),
             full_description: r.full,
