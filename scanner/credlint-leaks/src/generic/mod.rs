@@ -75,13 +75,19 @@ pub fn judge(secret: &[u8], key: Option<&[u8]>, strict: bool) -> Result<Confiden
                 .count();
         &secret[..end.max(1)]
     };
-    let randomness = shape::randomness(core);
+    let core_shape = shape::measure(core);
+    let randomness = shape::randomness_of(core, &core_shape);
     // `PASS: test-name`: a test log's status line (DejaGnu, TAP, make
     // check), whatever the test is called.
     if key.is_some_and(|k| matches!(k.trim_ascii(), b"PASS" | b"XPASS" | b"FAIL" | b"XFAIL")) {
         return Err(FilterReason::Format("a test log's status line"));
     }
-    let s = shape::measure(secret);
+    // The value's own shape (its classes count a trailing full stop).
+    let s = if core.len() == secret.len() {
+        core_shape
+    } else {
+        shape::measure(secret)
+    };
     let n = secret.len();
     if is_uuid(secret) {
         return Ok(Confidence::Low);

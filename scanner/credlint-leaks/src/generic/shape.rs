@@ -165,7 +165,11 @@ pub fn keyboard_walk(v: &[u8]) -> f64 {
 
 /// Judge `v`: random, human-chosen or words.
 pub fn randomness(v: &[u8]) -> Randomness {
-    let s = measure(v);
+    randomness_of(v, &measure(v))
+}
+
+/// [`randomness`] of `v` whose [`Shape`] `s` the caller has already measured.
+pub fn randomness_of(v: &[u8], s: &Shape) -> Randomness {
     let n = v.len();
     if keyboard_walk(v) >= 0.6 {
         return Randomness::Human;

@@ -263,11 +263,12 @@ pub(crate) fn uri_password(
             "too short and plain for a real password",
         ));
     }
+    let randomness = super::shape::randomness(&decoded);
     if let Some(user) = key {
         if user.eq_ignore_ascii_case(secret) {
             return Err(FilterReason::Placeholder("the same as the user name"));
         }
-        let random = super::shape::randomness(&decoded) == super::shape::Randomness::Random;
+        let random = randomness == super::shape::Randomness::Random;
         if !random
             && DOCUMENTATION_USERS
                 .iter()
@@ -285,7 +286,7 @@ pub(crate) fn uri_password(
     if default {
         return Ok(Confidence::Low);
     }
-    Ok(match super::shape::randomness(&decoded) {
+    Ok(match randomness {
         super::shape::Randomness::Random => Confidence::High,
         super::shape::Randomness::Human => Confidence::Medium,
         super::shape::Randomness::Wordy => Confidence::Low,
